@@ -1,0 +1,193 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../db/schema/index';
+import { hashPassword } from '../server/modules/auth/auth.passwords';
+
+// The demonstration union: Changjiang Village is real (see shared/seed); its five
+// neighbours, every household, person and phone number here are invented demo data.
+
+export const DEMO_PASSWORD = 'demo1234';
+
+export const demoAccounts = [
+  { username: 'admin', role: 'union_admin', display_name: '联合社管理员', note: 'union administrator' },
+  { username: 'sales', role: 'union_sales', display_name: '销售专员', note: 'union sales staff' },
+  { username: 'manager.changjiang', role: 'coop_manager', display_name: '长江村合作社经理', note: 'cooperative manager, Changjiang' },
+  { username: 'cadre.changjiang', role: 'village_cadre', display_name: '长江村村干部', note: 'village cadre, Changjiang' },
+  { username: 'buyer.port', role: 'buyer', display_name: '港口集团采购员', note: 'buyer, Hubei Port Group' },
+  { username: 'member.changjiang', role: 'member', display_name: '长江村社员', note: 'grower household, Changjiang' },
+] as const;
+
+const villageSeeds = [
+  { code: 'CJ', name: '长江村', coop: '长江村蔬菜种植专业合作社' },
+  { code: 'QY', name: '青杨村', coop: '青杨村蔬菜专业合作社' },
+  { code: 'LW', name: '柳湾村', coop: '柳湾村果蔬专业合作社' },
+  { code: 'HT', name: '荷塘村', coop: '荷塘村蔬菜专业合作社' },
+  { code: 'TY', name: '桃源村', coop: '桃源村农业专业合作社' },
+  { code: 'BS', name: '白沙村', coop: '白沙村蔬菜产销专业合作社' },
+];
+
+const surnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程魏苏吕丁任沈姚卢'.split('');
+const maleNames = ['建国', '国强', '志明', '海波', '德华', '长林', '永红', '正兵', '春生', '学军', '文斌', '光荣', '少华', '金山', '明亮'];
+const femaleNames = ['秀英', '桂芳', '玉兰', '春梅', '丽华', '翠萍', '小红', '美玲', '凤英', '淑珍', '金花', '晓燕', '红霞', '雪梅', '慧敏'];
+const plotWords = ['东岸', '西湾', '南垸', '北岗', '江堤', '塘边', '坡地', '大棚区', '洼地', '新垦'];
+
+/** Small deterministic PRNG so the demo is the same on every machine. */
+export function prng(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+  };
+}
+
+async function insertChunked<T>(db: Db, table: Parameters<Db['insert']>[0], rows: T[], size = 500) {
+  for (let i = 0; i < rows.length; i += size) await db.insert(table).values(rows.slice(i, i + size) as never);
+}
+
+export interface SeedOptions {
+  householdsPerVillage?: number;
+  password?: string;
+}
+
+/** Seeds the demo union into an empty, migrated database. Returns the demo accounts. */
+export async function seedDemo(db: Db, opts: SeedOptions = {}) {
+  const perVillage = opts.householdsPerVillage ?? 55;
+  const rnd = prng(20261126);
+
+  const [union] = await db.insert(unions).values({
+    code: 'LJZH', name: '武汉绿江之航农业专业合作社联合社', short_name: '绿江之航联合社', is_demo: true,
+  }).returning();
+
+  const vRows = await db.insert(villages).values(villageSeeds.map((v) => ({
+    union_id: union.id, code: v.code, name: v.name, township: '金口街道',
+    notes: v.code === 'CJ' ? '长江蔬菜基地联合党委牵头村（示例数据 demo data）' : '示例数据 demo data: an invented neighbouring village',
+  }))).returning();
+
+  const cRows = await db.insert(cooperatives).values(vRows.map((v, i) => ({
+    union_id: union.id, village_id: v.id, code: `COOP-${v.code}`, name: villageSeeds[i].coop,
+    registration_no: `93420115MA4K${String(1000 + i)}X`, legal_representative: `${rnd.pick(surnames)}${rnd.pick(maleNames)}`,
+    phone: `027-8${rnd.int(1000000, 9999999)}`, founded_on: `2019-0${rnd.int(3, 9)}-1${rnd.int(0, 9)}`,
+  }))).returning();
+
+  // Households, each with its people and plots.
+  const hhValues = vRows.flatMap((v) => Array.from({ length: perVillage }, (_, i) => {
+    const male = rnd.next() < 0.8;
+    const surname = rnd.pick(surnames);
+    return {
+      union_id: union.id, village_id: v.id, code: `${v.code}-${String(i + 1).padStart(3, '0')}`,
+      head_name: surname + rnd.pick(male ? maleNames : femaleNames),
+      phone: `13${rnd.int(0, 9)}${String(rnd.int(0, 99999999)).padStart(8, '0')}`,
+      address: `${v.name}${rnd.int(1, 9)}组${rnd.int(1, 60)}号`,
+      is_member: rnd.next() < 0.88,
+      capital_contributed: String(rnd.int(2, 40) * 500) + '.00',
+      joined_on: `20${rnd.int(19, 25)}-${String(rnd.int(1, 12)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`,
+    };
+  }));
+  const hhRows: { id: number; village_id: number; head_name: string; code: string }[] = [];
+  for (let i = 0; i < hhValues.length; i += 500) {
+    hhRows.push(...(await db.insert(households).values(hhValues.slice(i, i + 500))
+      .returning({ id: households.id, village_id: households.village_id, head_name: households.head_name, code: households.code })));
+  }
+
+  const peopleValues: (typeof people.$inferInsert)[] = [];
+  const plotValues: (typeof plots.$inferInsert)[] = [];
+  let experts = 0;
+  let reps = 0;
+  for (const hh of hhRows) {
+    const surname = hh.head_name[0];
+    const headMale = maleNames.includes(hh.head_name.slice(1));
+    const headRoles = ['grower'];
+    const isChangjiang = hh.village_id === vRows[0].id;
+    if (experts < 12 && rnd.next() < 0.08) { headRoles.push('small_expert'); experts++; }
+    else if (!isChangjiang && reps < 36 && rnd.next() < 0.16) { headRoles.push(reps % 3 === 0 ? 'group_leader' : 'class_rep'); reps++; }
+    if (rnd.next() < 0.1) headRoles.push('party_member');
+    peopleValues.push({
+      union_id: union.id, village_id: hh.village_id, household_id: hh.id, name: hh.head_name, gender: headMale ? 'male' : 'female',
+      birth_year: rnd.int(1955, 1985), phone: null, roles: headRoles,
+    });
+    peopleValues.push({
+      union_id: union.id, village_id: hh.village_id, household_id: hh.id, name: rnd.pick(surnames) + rnd.pick(headMale ? femaleNames : maleNames),
+      gender: headMale ? 'female' : 'male', birth_year: rnd.int(1955, 1988), roles: rnd.next() < 0.6 ? ['grower'] : [],
+    });
+    for (let k = rnd.int(0, 2); k > 0; k--) {
+      const male = rnd.next() < 0.5;
+      peopleValues.push({
+        union_id: union.id, village_id: hh.village_id, household_id: hh.id, name: surname + rnd.pick(male ? maleNames : femaleNames),
+        gender: male ? 'male' : 'female', birth_year: rnd.int(1988, 2015), roles: [],
+      });
+    }
+    for (let k = rnd.int(1, 3); k > 0; k--) {
+      const greenhouse = rnd.next() < 0.35;
+      plotValues.push({
+        union_id: union.id, village_id: hh.village_id, household_id: hh.id, tenure: 'household',
+        code: `${hh.code}-P${k}`, name: `${hh.head_name}家${rnd.pick(plotWords)}${greenhouse ? '大棚' : '地'}`,
+        area_mu: (rnd.int(5, 60) / 10).toFixed(2), kind: greenhouse ? 'greenhouse' : 'open_field',
+        location: `${rnd.pick(plotWords)}片区`,
+      });
+    }
+  }
+  vRows.forEach((v, i) => {
+    for (let k = 1; k <= 3; k++) {
+      plotValues.push({
+        union_id: union.id, village_id: v.id, household_id: null, tenure: 'collective', code: `${v.code}-C${k}`,
+        name: `${v.name}集体${k === 1 ? '连栋大棚' : '蔬菜基地'}${k}号`, area_mu: String(rnd.int(20, 120)) + '.00',
+        kind: k === 1 ? 'greenhouse' : 'open_field', location: `${villageSeeds[i].name}${rnd.pick(plotWords)}`,
+      });
+    }
+  });
+  await insertChunked(db, people, peopleValues);
+  await insertChunked(db, plots, plotValues);
+
+  const bRows = await db.insert(buyers).values([
+    { union_id: union.id, code: 'PORT', name: '湖北省港口集团有限公司', kind: 'state_enterprise', contact_name: '采购部', phone: '027-80000001', address: '武汉市' },
+    { union_id: union.id, code: 'SM-JX', name: '江夏惠民超市（示例）', kind: 'supermarket', contact_name: '生鲜部', phone: '027-80000002' },
+    { union_id: union.id, code: 'WM-BS', name: '白沙洲农副产品大市场（示例）', kind: 'wholesale_market', contact_name: '蔬菜区', phone: '027-80000003' },
+    { union_id: union.id, code: 'CT-JK', name: '金口街道机关食堂（示例）', kind: 'canteen', contact_name: '食堂管理员', phone: '027-80000004' },
+  ]).returning();
+
+  const password = opts.password ?? DEMO_PASSWORD;
+  const passwordHash = await hashPassword(password);
+  const changjiang = vRows[0];
+  const memberHousehold = hhRows.find((h) => h.village_id === changjiang.id)!;
+  const scope: Record<string, Partial<typeof users.$inferInsert>> = {
+    'manager.changjiang': { cooperative_id: cRows[0].id, village_id: changjiang.id },
+    'cadre.changjiang': { village_id: changjiang.id },
+    'buyer.port': { buyer_id: bRows[0].id },
+    'member.changjiang': { household_id: memberHousehold.id, village_id: changjiang.id },
+  };
+  await db.insert(users).values(demoAccounts.map((a) => ({
+    union_id: union.id, username: a.username, password_hash: passwordHash, display_name: a.display_name, role: a.role,
+    ...scope[a.username],
+  })));
+
+  const counts = await db.execute<{ households: number; people: number; plots: number }>(sql`
+    SELECT (SELECT count(*)::int FROM households) AS households, (SELECT count(*)::int FROM people) AS people,
+           (SELECT count(*)::int FROM plots) AS plots`);
+  return { union, villages: vRows, cooperatives: cRows, buyers: bRows, counts: counts.rows[0] };
+}
+
+/** True when the database holds the demo union (the start banner then prints the demo logins). */
+export async function hasDemoUnion(db: Db): Promise<boolean> {
+  const res = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM unions WHERE is_demo`);
+  return Number(res.rows[0]?.n) > 0;
+}
+
+export function demoBanner(baseUrl: string): string {
+  const lines = demoAccounts.map((a) => `    ${a.username.padEnd(20)} ${DEMO_PASSWORD}   ${a.note}`);
+  return [
+    '',
+    `  Console:  ${baseUrl}/`,
+    `  API docs: ${baseUrl}/docs`,
+    '  Demo logins (embedded demo database only):',
+    ...lines,
+    '',
+  ].join('\n');
+}

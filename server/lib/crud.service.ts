@@ -1,0 +1,122 @@
+import type { Db } from '../../db/client';
+import { insertAudit } from '../modules/audit/audit.repository';
+import { deleteRow, findRow, insertRow, listRows, updateRow } from './crud.repository';
+import { mapDbError } from './db-errors';
+import { conflict, forbidden, notFound, validationError, type FieldErrors } from './errors';
+import type { ListQuery } from './list-query';
+import { requireScope } from './policy';
+import { assertWithinScope, publicRow, scopeCondition, type ResourceDef, type Row, type WriteContext } from './resource';
+
+/** Values compared for "unchanged": dates and decimals arrive as strings. */
+function same(a: unknown, b: unknown): boolean {
+  if (a instanceof Date) return b != null && new Date(b as string).getTime() === a.getTime();
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (typeof a === 'string' && typeof b === 'number') return Number(a) === b;
+  return a === b || (a == null && b == null);
+}
+
+function auditSnapshot(def: ResourceDef, row: Row | undefined) {
+  return row ? publicRow(def, row) : null;
+}
+
+/** Database errors that are the caller's mistake become 4xx; the transaction has rolled back. */
+async function translated<T>(op: 'write' | 'delete', fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw mapDbError(err, op) ?? err;
+  }
+}
+
+export function crudService(db: Db, def: ResourceDef) {
+  return {
+    async list(ctx: WriteContext, query: ListQuery) {
+      const scope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
+      const res = await listRows(db, def, query, scope);
+      return { ...res, rows: res.rows.map((r) => publicRow(def, r)) };
+    },
+
+    async get(ctx: WriteContext, id: number) {
+      const scope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
+      const row = await findRow(db, def, id, scope);
+      if (!row) throw notFound(def.name);
+      return publicRow(def, row);
+    },
+
+    async create(ctx: WriteContext, input: Row) {
+      const writeScope = requireScope(ctx.user, def.name, 'write');
+      if (writeScope === 'self') throw forbidden(`Your role may not create ${def.name}`);
+      return translated('write', () =>
+        db.transaction(async (tx) => {
+          const prepared = def.prepare ? await def.prepare(tx, ctx, input) : input;
+          const values = { ...prepared, union_id: ctx.user.union_id };
+          assertWithinScope(def, ctx.user, writeScope, values);
+          const row = await insertRow(tx, def, values);
+          await insertAudit(tx, {
+            union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action: 'create',
+            resource: def.name, record_id: String(row.id), before: null, after: auditSnapshot(def, row), request_id: ctx.requestId,
+          });
+          return publicRow(def, row);
+        }),
+      );
+    },
+
+    async update(ctx: WriteContext, id: number, body: Row) {
+      const writeScope = requireScope(ctx.user, def.name, 'write');
+      // Reading is checked first so that a row outside the reader's scope answers 404, not 403.
+      const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
+      return translated('write', () =>
+        db.transaction(async (tx) => {
+          const before = await findRow(tx, def, id, readScope, true);
+          if (!before) throw notFound(def.name);
+          if (writeScope !== 'union') assertWithinScope(def, ctx.user, writeScope, before);
+
+          const input: Row = {};
+          const errors: FieldErrors = {};
+          for (const [key, value] of Object.entries(body)) {
+            if (key === 'version') continue;
+            const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
+            if (readOnly) {
+              if (!same(before[key], value)) errors[key] = 'is read-only';
+            } else input[key] = value;
+          }
+          if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
+          if (body.version !== undefined && body.version !== before.version) {
+            throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
+              version: `is ${String(body.version)}, current is ${String(before.version)}`,
+            });
+          }
+
+          const prepared = def.prepare ? await def.prepare(tx, ctx, input, before) : input;
+          if (writeScope !== 'union' && writeScope !== 'self') assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
+          const row = await updateRow(tx, def, id, prepared);
+          await insertAudit(tx, {
+            union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action: 'update',
+            resource: def.name, record_id: String(id), before: auditSnapshot(def, before), after: auditSnapshot(def, row), request_id: ctx.requestId,
+          });
+          return publicRow(def, row);
+        }),
+      );
+    },
+
+    async remove(ctx: WriteContext, id: number) {
+      const writeScope = requireScope(ctx.user, def.name, 'write');
+      if (writeScope === 'self') throw forbidden(`Your role may not delete ${def.name}`);
+      const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
+      return translated('delete', () =>
+        db.transaction(async (tx) => {
+          const before = await findRow(tx, def, id, readScope, true);
+          if (!before) throw notFound(def.name);
+          assertWithinScope(def, ctx.user, writeScope, before);
+          await deleteRow(tx, def, id);
+          await insertAudit(tx, {
+            union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action: 'delete',
+            resource: def.name, record_id: String(id), before: auditSnapshot(def, before), after: null, request_id: ctx.requestId,
+          });
+          return publicRow(def, before);
+        }),
+      );
+    },
+  };
+}
+export type CrudService = ReturnType<typeof crudService>;

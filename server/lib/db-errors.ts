@@ -1,0 +1,76 @@
+import { AppError, conflict, validationError } from './errors';
+
+interface PgErrorLike {
+  code?: string;
+  constraint?: string;
+  column?: string;
+  detail?: string;
+  message?: string;
+}
+
+/** Constraint name -> the API field it guards, for constraints whose name does not say it. */
+const constraintFields: Record<string, string> = {};
+
+export function registerConstraintFields(map: Record<string, string>) {
+  Object.assign(constraintFields, map);
+}
+
+/** drizzle wraps driver errors; both pg and PGlite expose the SQLSTATE on the cause. */
+export function pgErrorOf(err: unknown): PgErrorLike | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const candidate = e as PgErrorLike & { cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) return candidate;
+    e = candidate.cause;
+  }
+  return undefined;
+}
+
+function fieldOf(pgErr: PgErrorLike): string {
+  const name = pgErr.constraint ?? '';
+  if (constraintFields[name]) return constraintFields[name];
+  if (pgErr.column) return pgErr.column;
+  // Conventions of db/schema: <table>_<field>_fk, <table>_union_<field>_key, <table>_<field>_<rule>.
+  const fk = /^[a-z]+_([a-z_]+)_fk$/.exec(name);
+  if (fk) return `${fk[1]}_id`;
+  const key = /^[a-z]+_union_([a-z_]+)_key$/.exec(name);
+  if (key) return key[1];
+  const detailCol = /\(([a-z_]+)\)=/.exec(pgErr.detail ?? '');
+  if (detailCol) return detailCol[1].replace(/^lower\(|\)$/g, '');
+  return 'root';
+}
+
+/**
+ * Maps a database error to the caller's mistake it reveals, or undefined when it is ours.
+ * `op` tells whether a foreign-key failure means "points at nothing" or "still in use".
+ */
+export function mapDbError(err: unknown, op: 'write' | 'delete' = 'write'): AppError | undefined {
+  const pgErr = pgErrorOf(err);
+  if (!pgErr?.code) return undefined;
+  const field = fieldOf(pgErr);
+  switch (pgErr.code) {
+    case '23505':
+      return conflict('DUPLICATE', 'A record with this value already exists', { [field]: 'already exists' });
+    case '23503':
+      return op === 'delete'
+        ? conflict('IN_USE', 'The record is still referenced by other records')
+        : validationError({ [field]: 'does not exist or is outside your union' }, 'Invalid reference');
+    case '23514':
+      return validationError({ [field]: 'violates a rule of the record' }, `Check failed: ${pgErr.constraint ?? 'constraint'}`);
+    case '23502':
+      return validationError({ [field]: 'is required' });
+    case '22001':
+      return validationError({ [field]: 'is too long' });
+    case '22003':
+      return validationError({ [field]: 'is out of range' });
+    case '22P02':
+    case '22007':
+    case '22008':
+      return validationError({ [field]: 'has an invalid format' });
+    case '40001':
+    case '40P01':
+      return conflict('CONCURRENT_UPDATE', 'The record changed at the same time; retry');
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,57 @@
+import { forbidden } from './errors';
+
+export const roles = ['union_admin', 'union_sales', 'coop_manager', 'village_cadre', 'buyer', 'member'] as const;
+export type Role = (typeof roles)[number];
+
+/** The signed-in user as every service sees it: identity plus the scope its role carries. */
+export interface AuthUser {
+  id: number;
+  union_id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  cooperative_id: number | null;
+  village_id: number | null;
+  household_id: number | null;
+  buyer_id: number | null;
+}
+
+/**
+ * How far a role reaches into a resource:
+ * union (every row of the union), village (rows of the user's village), household (the
+ * user's household), buyer (the user's buyer organisation), self (the user's own row).
+ */
+export type Scope = 'union' | 'village' | 'household' | 'buyer' | 'self';
+export interface Grant {
+  read?: Scope;
+  write?: Scope;
+}
+export type ResourcePolicy = Partial<Record<Role, Grant>>;
+
+const policies = new Map<string, ResourcePolicy>();
+
+/** Each module declares who may read and write its resources, in one place. */
+export function definePolicy(resource: string, policy: ResourcePolicy) {
+  policies.set(resource, policy);
+}
+
+export function grantOf(user: AuthUser, resource: string): Grant {
+  return policies.get(resource)?.[user.role] ?? {};
+}
+
+/** The scope for an action, or a 403 when the role has no such right at all. */
+export function requireScope(user: AuthUser, resource: string, action: 'read' | 'write'): Scope {
+  const scope = grantOf(user, resource)[action];
+  if (!scope) throw forbidden(`Your role may not ${action} ${resource}`);
+  return scope;
+}
+
+/** What the console needs to draw a menu that fits the role. */
+export function permissionsOf(user: AuthUser): Record<string, { read: boolean; write: boolean }> {
+  const out: Record<string, { read: boolean; write: boolean }> = {};
+  for (const [resource, policy] of policies) {
+    const g = policy[user.role] ?? {};
+    out[resource] = { read: Boolean(g.read), write: Boolean(g.write) };
+  }
+  return out;
+}

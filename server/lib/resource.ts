@@ -1,0 +1,91 @@
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import type { DbOrTx } from '../../db/client';
+import { forbidden, type FieldErrors } from './errors';
+import type { ListSpec } from './list-query';
+import type { AuthUser, Scope } from './policy';
+
+export type Row = Record<string, unknown>;
+
+export interface WriteContext {
+  user: AuthUser;
+  requestId: string;
+}
+
+/**
+ * Everything the shared CRUD machinery needs to serve one react-admin resource.
+ * Modules declare these; lib/crud.* turn them into routes, queries and audit records.
+ */
+export interface ResourceDef {
+  /** URL segment, react-admin resource name and audit `resource`. */
+  name: string;
+  /** OpenAPI tag. */
+  tag: string;
+  table: PgTable;
+  columns: { id: AnyPgColumn; union_id: AnyPgColumn; version?: AnyPgColumn };
+  list: Omit<ListSpec, 'table' | 'idColumn'>;
+  /** The column that pins a row to each scope; a scope without its column sees nothing. */
+  scopeColumns: Partial<Record<Exclude<Scope, 'union'>, AnyPgColumn>>;
+  record: z.ZodObject;
+  create: z.ZodObject;
+  update: z.ZodObject;
+  /** Sent back by react-admin on update: accepted when unchanged, refused when changed. */
+  readOnly: string[];
+  /** For the `self` write scope: the only fields a user may change on their own row. */
+  selfWritable?: string[];
+  /** Never leaves the server (password_hash). */
+  hidden?: string[];
+  /** Turns validated input into column values (hash a password, derive a village...). */
+  prepare?: (db: DbOrTx, ctx: WriteContext, input: Row, before?: Row) => Promise<Row>;
+  /** false: read-only resource (no POST, PUT or DELETE). */
+  writable?: boolean;
+  /** false: rows are edited but never created or deleted through the API. */
+  creatable?: boolean;
+  deletable?: boolean;
+}
+
+/** The row filter that keeps a scoped user inside their union and scope. */
+export function scopeCondition(def: ResourceDef, user: AuthUser, scope: Scope): SQL {
+  const inUnion = eq(def.columns.union_id, user.union_id);
+  if (scope === 'union') return inUnion;
+  const column = def.scopeColumns[scope];
+  const value = scopeValue(user, scope);
+  if (!column || value == null) throw forbidden(`Your role may not reach ${def.name}`);
+  return and(inUnion, eq(column, value))!;
+}
+
+export function scopeValue(user: AuthUser, scope: Scope): number | null {
+  switch (scope) {
+    case 'village':
+      return user.village_id;
+    case 'household':
+      return user.household_id;
+    case 'buyer':
+      return user.buyer_id;
+    case 'self':
+      return user.id;
+    default:
+      return user.union_id;
+  }
+}
+
+/** A write must land inside the writer's scope: a new or moved row may not leave it. */
+export function assertWithinScope(def: ResourceDef, user: AuthUser, scope: Scope, values: Row) {
+  if (scope === 'union') return;
+  const column = def.scopeColumns[scope];
+  if (!column) throw forbidden(`Your role may not write ${def.name}`);
+  const field = column.name;
+  const expected = scopeValue(user, scope);
+  if (values[field] !== expected) {
+    const errors: FieldErrors = { [field]: `must be your own (${expected})` };
+    throw forbidden(`${def.name} outside your ${scope}`, errors);
+  }
+}
+
+export function publicRow(def: ResourceDef, row: Row): Row {
+  if (!def.hidden?.length) return row;
+  const out = { ...row };
+  for (const h of def.hidden) delete out[h];
+  return out;
+}

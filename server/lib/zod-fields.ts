@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+// Field builders shared by every module's schemas, so one rule reads the same everywhere.
+
+const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
+
+/** Required text, trimmed, bounded. */
+export const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+/** Optional text: blank becomes null. */
+export const optionalText = (max: number) =>
+  z.preprocess(blankToNull, z.string().trim().max(max, `must be at most ${max} characters`).nullable()).optional();
+
+export const code = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'must be 1-32 letters, digits, dot, dash or underscore');
+
+export const phone = z.preprocess(
+  blankToNull,
+  z.string().trim().regex(/^\+?[0-9][0-9 -]{4,18}$/, 'must be a phone number').nullable(),
+).optional();
+
+export const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+export const optionalDate = z.preprocess(blankToNull, isoDate.nullable()).optional();
+
+export const id = z.number({ error: 'must be an id' }).int('must be an id').positive('must be an id').max(2_147_483_647);
+export const optionalId = z.preprocess(blankToNull, id.nullable()).optional();
+
+/**
+ * Exact decimal: accepts a number or a numeric string, returns the canonical string that
+ * PostgreSQL `numeric` stores, so no float rounding reaches the database.
+ */
+export function decimal(opts: { scale: number; integerDigits: number; min?: number; positive?: boolean }) {
+  const pattern = new RegExp(`^-?\\d{1,${opts.integerDigits}}(\\.\\d{1,${opts.scale}})?$`);
+  return z
+    .union([z.number(), z.string().trim()])
+    .transform((v, ctx) => {
+      const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
+      if (!pattern.test(s)) {
+        ctx.addIssue({ code: 'custom', message: `must be a number with at most ${opts.integerDigits} digits and ${opts.scale} decimals` });
+        return z.NEVER;
+      }
+      const n = Number(s);
+      if (opts.positive && !(n > 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
+        return z.NEVER;
+      }
+      if (opts.min !== undefined && n < opts.min) {
+        ctx.addIssue({ code: 'custom', message: `must be at least ${opts.min}` });
+        return z.NEVER;
+      }
+      return s;
+    });
+}
+
+/** Output-side decimal, as the API returns it. */
+export const decimalOut = z.string().describe('exact decimal as a string');
+export const timestampOut = z.string().describe('ISO 8601 timestamp');
+
+/** Fields every record has; react-admin sends them back on update, unchanged. */
+export const recordBase = {
+  id: z.number().int(),
+  union_id: z.number().int(),
+  version: z.number().int(),
+  created_at: timestampOut,
+  updated_at: timestampOut,
+};
+export const readOnlyBase = ['id', 'union_id', 'created_at', 'updated_at'];
+/** The read-only fields as the update body accepts them (values are compared, not parsed). */
+export const readOnlyInput = {
+  id: z.unknown().optional(),
+  union_id: z.unknown().optional(),
+  created_at: z.unknown().optional(),
+  updated_at: z.unknown().optional(),
+  version: z.number().int().optional(),
+};

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { createDb, pgliteDirOf } from '../db/client';
+import { demoBanner, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
+import { buildApp } from './app';
+import { parseEnv, type Config } from './config';
+
+// The only place that reads the environment, listens and would schedule jobs.
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function main() {
+  const started = performance.now();
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  const pretty = process.argv.includes('--pretty');
+  const logger = pino({
+    level: env.LOG_LEVEL,
+    ...(pretty && { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }),
+  });
+
+  const dataDir = resolve(env.DATA_DIR);
+  const config: Config = {
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    jwtSecret: env.JWT_SECRET ?? loadOrCreateSecret(dataDir),
+    logLevel: env.LOG_LEVEL,
+    embedded: !env.DATABASE_URL,
+    tokenTtlSeconds: 30 * 60,
+  };
+
+  const pgliteDir = pgliteDirOf(dataDir);
+  const fresh = config.embedded && !existsSync(join(pgliteDir, 'PG_VERSION'));
+  const db = await createDb({ databaseUrl: config.databaseUrl, pgliteDir: config.embedded ? pgliteDir : undefined });
+  await db.migrate();
+  if (fresh) {
+    logger.info('empty data folder: seeding the demo union');
+    const seeded = await seedDemo(db.db);
+    logger.info(seeded.counts, 'demo union seeded');
+  }
+
+  const app = await buildApp({ db, config, logger });
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await app.close();
+    await db.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const baseUrl = `http://${shownHost}:${(app.server.address() as { port: number }).port}`;
+  logger.info({ ms: Math.round(performance.now() - started), database: db.kind }, `ready on ${baseUrl}`);
+  if (config.embedded && (await hasDemoUnion(db.db))) console.log(demoBanner(baseUrl));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { auditLog } from '../../../db/schema/index';
+import { definePolicy } from '../../lib/policy';
+import type { ResourceDef } from '../../lib/resource';
+
+definePolicy('audit-log', { union_admin: { read: 'union' } });
+
+const record = z.object({
+  id: z.number().int(),
+  union_id: z.number().int(),
+  user_id: z.number().int().nullable(),
+  username: z.string().nullable(),
+  action: z.enum(['create', 'update', 'delete']),
+  resource: z.string(),
+  record_id: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  request_id: z.string().nullable(),
+  at: z.string(),
+});
+
+/** Read-only for administrators: the trail is written only by the services, in their transactions. */
+export const auditResource: ResourceDef = {
+  name: 'audit-log',
+  tag: 'audit',
+  table: auditLog,
+  columns: auditLog,
+  list: {
+    sortable: { at: auditLog.at, resource: auditLog.resource, action: auditLog.action, username: auditLog.username },
+    filters: {
+      resource: { column: auditLog.resource, value: z.string().max(60) },
+      action: { column: auditLog.action, value: z.enum(['create', 'update', 'delete']) },
+      user_id: { column: auditLog.user_id, value: z.coerce.number().int().positive() },
+      record_id: { column: auditLog.record_id, value: z.coerce.string().max(60) },
+      at: { column: auditLog.at, value: z.coerce.date(), kind: 'range' },
+    },
+    search: [auditLog.resource, auditLog.username, auditLog.record_id],
+    defaultSort: ['id', 'DESC'],
+  },
+  scopeColumns: {},
+  record,
+  create: z.object({}).strict(),
+  update: z.object({}).strict(),
+  readOnly: [],
+  writable: false,
+};

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from '../../../db/client';
+import { errorSchema } from '../../lib/http';
+import { loginBody, meResponse, tokenResponse } from './auth.schemas';
+import { login, sessionOf } from './auth.service';
+
+export interface AuthRouteOptions {
+  db: Db;
+  /** Login attempts allowed per client address and username in one minute. */
+  loginAttemptsPerMinute: number;
+}
+
+export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const security = [{ bearerAuth: [] }];
+
+  r.post('/api/auth/login', {
+    config: {
+      rateLimit: {
+        max: opts.loginAttemptsPerMinute,
+        timeWindow: '1 minute',
+        // After body parsing, so that one address guessing one account is what gets slowed.
+        hook: 'preHandler',
+        keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: string } | undefined)?.username ?? '').toLowerCase()}`,
+      },
+    },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in; returns a short-lived bearer token',
+      body: loginBody,
+      response: { 200: tokenResponse, 400: errorSchema, 401: errorSchema, 429: errorSchema },
+    },
+  }, async (req) => {
+    const user = await login(opts.db, req.body.username, req.body.password);
+    return { ...app.issueToken(user), user: sessionOf(user) };
+  });
+
+  r.get('/api/auth/me', {
+    onRequest: [app.authenticate],
+    schema: { tags: ['auth'], summary: 'The signed-in user, with the rights the console uses', security, response: { 200: meResponse, 401: errorSchema } },
+  }, async (req) => ({ user: sessionOf(req.user) }));
+
+  r.post('/api/auth/refresh', {
+    onRequest: [app.authenticate],
+    schema: { tags: ['auth'], summary: 'Exchange a valid token for a fresh one', security, response: { 200: tokenResponse, 401: errorSchema } },
+  }, async (req) => ({ ...app.issueToken(req.user), user: sessionOf(req.user) }));
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { roles } from '../../lib/policy';
+
+export const loginBody = z
+  .object({
+    username: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
+    password: z.string().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  })
+  .strict();
+
+export const sessionUser = z.object({
+  id: z.number().int(),
+  union_id: z.number().int(),
+  username: z.string(),
+  display_name: z.string(),
+  role: z.enum(roles),
+  cooperative_id: z.number().int().nullable(),
+  village_id: z.number().int().nullable(),
+  household_id: z.number().int().nullable(),
+  buyer_id: z.number().int().nullable(),
+  permissions: z.record(z.string(), z.object({ read: z.boolean(), write: z.boolean() })).describe('resource -> rights, for the console menu'),
+});
+
+export const tokenResponse = z.object({ token: z.string(), expires_at: z.string(), user: sessionUser });
+export const meResponse = z.object({ user: sessionUser });

@@ -1,0 +1,12 @@
+import { createDb } from '/work/main/db/client';
+const t0 = Date.now();
+const h = await createDb({});
+console.log('create', Date.now() - t0);
+await h.migrate();
+console.log('migrated', Date.now() - t0);
+const dump = await h.pglite!.dumpDataDir('none');
+console.log('dumped', Date.now() - t0, dump.size);
+const t1 = Date.now();
+const h2 = await createDb({ loadDataDir: dump });
+console.log(await h2.db.execute('select count(*) from villages' as any));
+console.log('load', Date.now() - t1);
