@@ -7,6 +7,9 @@ import type { ListQuery } from './list-query';
 import { requireScope } from './policy';
 import { assertWithinScope, publicRow, scopeCondition, type ResourceDef, type Row, type WriteContext } from './resource';
 
+/** Kept by the server and echoed back by react-admin: ignored on update, never compared. */
+const serverManaged = new Set(['created_at', 'updated_at', 'last_login_at']);
+
 /** Values compared for "unchanged": dates and decimals arrive as strings. */
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Date) return b != null && new Date(b as string).getTime() === a.getTime();
@@ -71,21 +74,21 @@ export function crudService(db: Db, def: ResourceDef) {
           if (!before) throw notFound(def.name);
           if (writeScope !== 'union') assertWithinScope(def, ctx.user, writeScope, before);
 
+          if (body.version !== undefined && body.version !== before.version) {
+            throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
+              version: `is ${String(body.version)}, current is ${String(before.version)}`,
+            });
+          }
           const input: Row = {};
           const errors: FieldErrors = {};
           for (const [key, value] of Object.entries(body)) {
-            if (key === 'version') continue;
+            if (key === 'version' || serverManaged.has(key)) continue;
             const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
             if (readOnly) {
               if (!same(before[key], value)) errors[key] = 'is read-only';
             } else input[key] = value;
           }
           if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
-          if (body.version !== undefined && body.version !== before.version) {
-            throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
-              version: `is ${String(body.version)}, current is ${String(before.version)}`,
-            });
-          }
 
           const prepared = def.prepare ? await def.prepare(tx, ctx, input, before) : input;
           if (writeScope !== 'union' && writeScope !== 'self') assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });

@@ -63,7 +63,7 @@ export const recordBase = {
   created_at: timestampOut,
   updated_at: timestampOut,
 };
-export const readOnlyBase = ['id', 'union_id', 'created_at', 'updated_at'];
+export const readOnlyBase = ['id', 'union_id'];
 /** The read-only fields as the update body accepts them (values are compared, not parsed). */
 export const readOnlyInput = {
   id: z.unknown().optional(),

@@ -180,7 +180,7 @@ export const userResource: ResourceDef = {
   },
   scopeColumns: { self: users.id },
   ...userSchemas,
-  readOnly: [...readOnlyBase, 'last_login_at'],
+  readOnly: readOnlyBase,
   selfWritable: ['display_name', 'phone', 'password'],
   hidden: ['password_hash'],
   prepare: prepareUser,

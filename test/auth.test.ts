@@ -1,0 +1,116 @@
+import { createHmac } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { createSigner } from 'fast-jwt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, DEMO_PASSWORD, TEST_SECRET, type TestContext } from './helpers/app';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp({ loginAttemptsPerMinute: 3 });
+});
+afterAll(() => t.close());
+
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const me = (token?: string) =>
+  t.app.inject({ url: '/api/auth/me', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+const login = (username: string, password: string) =>
+  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+
+describe('login', () => {
+  it('returns a token, its expiry and the user with the rights the console needs', async () => {
+    const res = await login('manager.changjiang', DEMO_PASSWORD);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.user).toMatchObject({ username: 'manager.changjiang', role: 'coop_manager' });
+    expect(body.user.village_id).toEqual(expect.any(Number));
+    expect(body.user.permissions.plots).toEqual({ read: true, write: true });
+    expect(body.user.permissions.users).toEqual({ read: true, write: true });
+    expect(body.user.permissions['audit-log']).toEqual({ read: false, write: false });
+    const ttl = Date.parse(body.expires_at) - Date.now();
+    expect(ttl).toBeGreaterThan(25 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(30 * 60_000);
+    expect(body.user).not.toHaveProperty('password_hash');
+    expect((await me(body.token)).json().user.username).toBe('manager.changjiang');
+  });
+
+  it('accepts the username in any case', async () => {
+    expect((await login('Cadre.Changjiang', DEMO_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('gives the same 401 for a wrong password and an unknown user', async () => {
+    const wrong = await login('sales', 'not-the-password');
+    const unknown = await login('nobody-here', 'whatever1');
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().message).toBe(unknown.json().message);
+  });
+
+  it('refuses malformed bodies with field errors', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toHaveProperty('password');
+  });
+
+  it('stores passwords as Argon2id hashes', async () => {
+    const rows = await t.db.db.execute<{ password_hash: string }>(sql`SELECT password_hash FROM users WHERE username = 'admin'`);
+    expect(rows.rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it('rate-limits repeated attempts on one account from one address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login('buyer.port', 'bad-password')).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // Another account from the same address is not locked out by it.
+    expect((await login('member.changjiang', DEMO_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('refuses a disabled account at login and on its existing token', async () => {
+    const token = (await login('sales', DEMO_PASSWORD)).json().token;
+    await t.db.db.execute(sql`UPDATE users SET active = false WHERE username = 'sales'`);
+    expect((await me(token)).statusCode).toBe(401);
+    expect((await login('sales', DEMO_PASSWORD)).statusCode).toBe(401);
+    await t.db.db.execute(sql`UPDATE users SET active = true WHERE username = 'sales'`);
+  });
+});
+
+describe('tokens', () => {
+  it('401 without a token', async () => {
+    const res = await me();
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    expect((await t.app.inject({ url: '/api/households' })).statusCode).toBe(401);
+  });
+
+  it('401 for an expired token', async () => {
+    const sign = createSigner({ key: TEST_SECRET, algorithm: 'HS256' });
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    const token = sign({ sub: '1', uid: 1, iat: past - 60, exp: past });
+    expect((await me(token)).statusCode).toBe(401);
+  });
+
+  it('401 for a token signed with another key', async () => {
+    const sign = createSigner({ key: 'another-secret-that-is-long-enough-000000', algorithm: 'HS256', expiresIn: 600_000 });
+    expect((await me(sign({ sub: '1', uid: 1 }))).statusCode).toBe(401);
+  });
+
+  it('401 for alg none and for another HMAC algorithm', async () => {
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: '1', uid: 1, exp: Math.floor(Date.now() / 1000) + 600 })}.`;
+    expect((await me(none)).statusCode).toBe(401);
+    const header = b64({ alg: 'HS512', typ: 'JWT' });
+    const payload = b64({ sub: '1', uid: 1, exp: Math.floor(Date.now() / 1000) + 600 });
+    const sig = createHmac('sha512', TEST_SECRET).update(`${header}.${payload}`).digest('base64url');
+    expect((await me(`${header}.${payload}.${sig}`)).statusCode).toBe(401);
+  });
+
+  it('401 for garbage', async () => {
+    expect((await me('not.a.jwt')).statusCode).toBe(401);
+  });
+
+  it('renews a valid token', async () => {
+    const token = await t.tokenOf('admin');
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', headers: { authorization: `Bearer ${token}` }, payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect((await me(res.json().token)).json().user.username).toBe('admin');
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: {} })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv } from '../server/config';
+import { createTestApp, type TestContext } from './helpers/app';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('health, readiness and docs', () => {
+  it('reports the process up and echoes a request id', async () => {
+    const res = await t.app.inject({ url: '/api/health', headers: { 'x-request-id': 'abc-123' } });
+    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it('is ready while the database answers', async () => {
+    const res = await t.app.inject({ url: '/api/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('ready');
+  });
+
+  it('serves an OpenAPI document built from the zod schemas, and the docs page', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of ['/api/households', '/api/households/{id}', '/api/auth/login', '/api/plots', '/api/audit-log']) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+    const create = doc.paths['/api/plots'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(expect.arrayContaining(['village_id', 'area_mu', 'kind']));
+    expect((await t.app.inject({ url: '/docs/' })).statusCode).toBe(200);
+  });
+
+  it('answers unknown API routes with the one error shape', async () => {
+    const res = await t.app.inject({ url: '/api/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+  });
+});
+
+describe('configuration', () => {
+  it('applies defaults in embedded mode', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATA_DIR: './data', LOG_LEVEL: 'info' });
+  });
+
+  it('names every bad variable', () => {
+    expect(() => parseEnv({ PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('requires JWT_SECRET with DATABASE_URL', () => {
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x' })).toThrow(/JWT_SECRET/);
+    expect(parseEnv({ DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  });
+});
+
+describe('readiness without a database', () => {
+  it('answers 503 when the database is gone', async () => {
+    const other = await createTestApp();
+    await other.db.close();
+    const res = await other.app.inject({ url: '/api/ready' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().status).toBe('unavailable');
+    await other.app.close();
+  });
+});
