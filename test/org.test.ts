@@ -143,7 +143,7 @@ describe('writes', () => {
 
 describe('bad input gets a 4xx naming the field and changes nothing', () => {
   const validPlot = () => ({ village_id: cj, tenure: 'collective', code: 'CJ-BAD', name: '地', area_mu: '1.5', kind: 'greenhouse' });
-  const cases: { name: string; token: () => string; method: 'POST' | 'PUT'; url: () => Promise<string> | string; payload: () => unknown; status: number; field?: string }[] = [
+  const cases: { name: string; token: () => string; method: 'POST' | 'PUT'; url: string | (() => Promise<string> | string); payload: () => unknown; status: number; field?: string }[] = [
     { name: 'wrong type', token: () => admin, method: 'POST', url: '/api/plots', payload: () => ({ ...validPlot(), area_mu: 'lots' }), status: 400, field: 'area_mu' },
     { name: 'negative area', token: () => admin, method: 'POST', url: '/api/plots', payload: () => ({ ...validPlot(), area_mu: -2 }), status: 400, field: 'area_mu' },
     { name: 'zero area', token: () => admin, method: 'POST', url: '/api/plots', payload: () => ({ ...validPlot(), area_mu: 0 }), status: 400, field: 'area_mu' },
