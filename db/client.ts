@@ -65,7 +65,13 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
         }
       },
       ping: () => ping(db),
-      close: () => pool.end(),
+      async close() {
+        // Requests whose client hung up still finish their queries: wait (bounded) for them.
+        for (let i = 0; i < 100 && (pool.waitingCount > 0 || pool.idleCount < pool.totalCount); i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await pool.end();
+      },
     };
   }
 

@@ -35,8 +35,9 @@ describe('totals on large tables', () => {
   });
 
   it('serves a deep page of a large table', async () => {
-    const res = await t.app.inject({ url: listUrl('households', { range: [12000, 12009], sort: ['id', 'ASC'] }), headers: auth(admin) });
+    const start = EXACT_COUNT_CAP + 1500;
+    const res = await t.app.inject({ url: listUrl('households', { range: [start, start + 9], sort: ['id', 'ASC'] }), headers: auth(admin) });
     expect(res.json()).toHaveLength(10);
-    expect(res.headers['content-range']).toMatch(/^households 12000-12009\/\d+$/);
+    expect(res.headers['content-range']).toMatch(new RegExp(`^households ${start}-${start + 9}/\\d+$`));
   });
 });

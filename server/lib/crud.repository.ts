@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { countRows, parseListQuery, type ListQuery } from './list-query';
+import { cappedCountExpr, countRows, estimateRows, EXACT_COUNT_CAP, parseListQuery, type ListQuery } from './list-query';
 import type { ResourceDef, Row } from './resource';
 
 // All SQL of the shared CRUD machinery; services pass a db or a transaction.
@@ -8,17 +8,26 @@ import type { ResourceDef, Row } from './resource';
 export async function listRows(db: DbOrTx, def: ResourceDef, query: ListQuery, scope: SQL) {
   const spec = { ...def.list, table: def.table, idColumn: def.columns.id };
   const p = parseListQuery(spec, query, scope);
+  // Large results take the planner's (cached) estimate; small ones are counted exactly,
+  // in the same round trip as the page.
+  const estimate = await estimateRows(db, def.table, p.where);
+  const exact = estimate <= EXACT_COUNT_CAP;
   const rows = (await db
-    .select()
+    .select({ ...getTableColumns(def.table), ...(exact && { [TOTAL]: cappedCountExpr(def.table, p.where) }) })
     .from(def.table)
     .where(p.where)
     .orderBy(...p.orderBy)
     .limit(p.limit)
     .offset(p.offset)) as Row[];
-  // A short page on the first request already tells the total: skip the count.
-  const total = rows.length < p.limit && (rows.length > 0 || p.offset === 0) ? p.offset + rows.length : await countRows(db, def.table, p.where);
+  let total = estimate;
+  if (exact) total = rows.length ? Number(rows[0][TOTAL]) : await countRows(db, def.table, p.where);
+  for (const r of rows) delete r[TOTAL];
+  // Never claim fewer rows than the page just proved to exist.
+  total = Math.max(total, p.offset + rows.length);
   return { rows, total, offset: p.offset };
 }
+
+const TOTAL = '__total';
 
 export async function findRow(db: DbOrTx, def: ResourceDef, id: number, scope: SQL, forUpdate = false): Promise<Row | undefined> {
   const q = db.select().from(def.table).where(and(eq(def.columns.id, id), scope)).limit(1);

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { PgDialect, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
 import { validationError } from './errors';
@@ -13,7 +13,7 @@ export const listQuerySchema = z.object({
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 export const MAX_PAGE = 100;
-/** Beyond this many matching rows the total is the planner's estimate, not an exact count. */
+/** Beyond this many matching rows (by the planner's estimate) the total is that estimate, not a count. */
 export const EXACT_COUNT_CAP = 10_000;
 
 export type FilterKind = 'eq' | 'range' | 'contains';
@@ -125,19 +125,35 @@ function filterCondition(spec: ListSpec, key: string, value: unknown): SQL | str
   return eq(base.column, parsed.data);
 }
 
-/**
- * Total for Content-Range without a full COUNT(*): exact up to EXACT_COUNT_CAP rows,
- * the planner's estimate beyond (react-admin only needs it to draw pages).
- */
+/** `count(*)` that stops at EXACT_COUNT_CAP + 1 rows, as a scalar subquery. */
+export function cappedCountExpr(table: PgTable, where: SQL | undefined): SQL<number> {
+  return sql<number>`(SELECT count(*)::int FROM (SELECT 1 FROM ${table} WHERE ${where ?? sql`true`} LIMIT ${EXACT_COUNT_CAP + 1}) s)`;
+}
+
 export async function countRows(db: DbOrTx, table: PgTable, where: SQL | undefined): Promise<number> {
-  const cond = where ?? sql`true`;
-  const res = await db.execute<{ n: number }>(
-    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table} WHERE ${cond} LIMIT ${EXACT_COUNT_CAP + 1}) s`,
-  );
-  const n = Number(res.rows[0]?.n ?? 0);
-  if (n <= EXACT_COUNT_CAP) return n;
-  const plan = await db.execute<{ 'QUERY PLAN': unknown }>(sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table} WHERE ${cond}`);
+  const res = await db.execute<{ n: number }>(sql`SELECT ${cappedCountExpr(table, where)} AS n`);
+  return Number(res.rows[0]?.n ?? 0);
+}
+
+const estimates = new Map<string, { value: number; until: number }>();
+const ESTIMATE_TTL_MS = 30_000;
+
+/**
+ * The planner's row estimate for a filter, cached per query for a while: deciding between
+ * an exact count and an estimate must not itself cost a scan.
+ */
+export async function estimateRows(db: DbOrTx, table: PgTable, where: SQL | undefined): Promise<number> {
+  const query = sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table} WHERE ${where ?? sql`true`}`;
+  const compiled = dialect.sqlToQuery(query);
+  const key = `${compiled.sql}|${JSON.stringify(compiled.params)}`;
+  const hit = estimates.get(key);
+  if (hit && hit.until > Date.now()) return hit.value;
+  const plan = await db.execute<{ 'QUERY PLAN': unknown }>(query);
   const raw = plan.rows[0]?.['QUERY PLAN'];
   const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
-  return Math.max(Math.round(doc[0]?.Plan['Plan Rows'] ?? n), n);
+  const value = Math.round(doc[0]?.Plan['Plan Rows'] ?? 0);
+  if (estimates.size > 1000) estimates.clear();
+  estimates.set(key, { value, until: Date.now() + ESTIMATE_TTL_MS });
+  return value;
 }
+const dialect = new PgDialect();

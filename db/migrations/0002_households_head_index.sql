@@ -1,0 +1,1 @@
+CREATE INDEX "households_village_head_idx" ON "households" USING btree ("union_id","village_id","head_name","id");

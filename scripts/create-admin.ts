@@ -1,0 +1,42 @@
+import { createInterface } from 'node:readline/promises';
+import { eq, sql } from 'drizzle-orm';
+import { unions, users } from '../db/schema/index';
+import { hashPassword } from '../server/modules/auth/auth.passwords';
+import { password as passwordRule } from '../server/modules/org/org.schemas';
+import { die, flag, openConfiguredDb } from './cli';
+
+// `npm run create-admin -- --username alice [--display-name 张三] [--union-code LJZH --union-name 名称]`
+// The password comes from ADMIN_PASSWORD or is asked for; there is no default.
+
+const username = (flag('username') ?? die('--username is required')).toLowerCase();
+if (!/^[a-z0-9][a-z0-9._-]{2,59}$/.test(username)) die('--username must be 3-60 lowercase letters, digits, dot, dash or underscore');
+
+async function askPassword(): Promise<string> {
+  if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;
+  if (!process.stdin.isTTY) die('Set ADMIN_PASSWORD or run in a terminal to be asked for the password.');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const pw = await rl.question('Password for the new administrator (min. 8 characters): ');
+  rl.close();
+  return pw;
+}
+
+const pw = await askPassword();
+const checked = passwordRule.safeParse(pw);
+if (!checked.success) die(`Password ${checked.error.issues[0].message}`);
+
+const { handle } = await openConfiguredDb();
+const db = handle.db;
+const unionCode = flag('union-code', 'LJZH')!;
+let [union] = await db.select().from(unions).where(eq(unions.code, unionCode));
+if (!union) {
+  const name = flag('union-name', '武汉绿江之航农业专业合作社联合社')!;
+  [union] = await db.insert(unions).values({ code: unionCode, name }).returning();
+  console.log(`Created union ${unionCode} (${name}).`);
+}
+const [existing] = await db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.username})`, username));
+if (existing) die(`User ${username} already exists.`);
+await db.insert(users).values({
+  union_id: union.id, username, password_hash: await hashPassword(pw), display_name: flag('display-name', username)!, role: 'union_admin',
+});
+await handle.close();
+console.log(`Administrator ${username} created in union ${unionCode}.`);
