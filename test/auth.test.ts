@@ -23,9 +23,10 @@ describe('login', () => {
     const body = res.json();
     expect(body.user).toMatchObject({ username: 'manager.changjiang', role: 'coop_manager' });
     expect(body.user.village_id).toEqual(expect.any(Number));
-    expect(body.user.permissions.plots).toEqual({ read: true, write: true });
-    expect(body.user.permissions.users).toEqual({ read: true, write: true });
-    expect(body.user.permissions['audit-log']).toEqual({ read: false, write: false });
+    expect(body.user.permissions.plots).toEqual({ read: true, write: true, create: true, delete: true });
+    expect(body.user.permissions.cooperatives).toEqual({ read: true, write: true, create: false, delete: false });
+    expect(body.user.permissions.users).toEqual({ read: true, write: true, create: false, delete: false });
+    expect(body.user.permissions['audit-log']).toEqual({ read: false, write: false, create: false, delete: false });
     const ttl = Date.parse(body.expires_at) - Date.now();
     expect(ttl).toBeGreaterThan(25 * 60_000);
     expect(ttl).toBeLessThanOrEqual(30 * 60_000);

@@ -47,7 +47,7 @@ export function crudService(db: Db, def: ResourceDef) {
     },
 
     async create(ctx: WriteContext, input: Row) {
-      const writeScope = requireScope(ctx.user, def.name, 'write');
+      const writeScope = requireScope(ctx.user, def.name, 'create');
       if (writeScope === 'self') throw forbidden(`Your role may not create ${def.name}`);
       return translated('write', () =>
         db.transaction(async (tx) => {
@@ -65,7 +65,7 @@ export function crudService(db: Db, def: ResourceDef) {
     },
 
     async update(ctx: WriteContext, id: number, body: Row) {
-      const writeScope = requireScope(ctx.user, def.name, 'write');
+      const writeScope = requireScope(ctx.user, def.name, 'update');
       // Reading is checked first so that a row outside the reader's scope answers 404, not 403.
       const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
       return translated('write', () =>
@@ -103,7 +103,7 @@ export function crudService(db: Db, def: ResourceDef) {
     },
 
     async remove(ctx: WriteContext, id: number) {
-      const writeScope = requireScope(ctx.user, def.name, 'write');
+      const writeScope = requireScope(ctx.user, def.name, 'delete');
       if (writeScope === 'self') throw forbidden(`Your role may not delete ${def.name}`);
       const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
       return translated('delete', () =>

@@ -22,9 +22,12 @@ export interface AuthUser {
  * user's household), buyer (the user's buyer organisation), self (the user's own row).
  */
 export type Scope = 'union' | 'village' | 'household' | 'buyer' | 'self';
+export type WriteAction = 'create' | 'update' | 'delete';
 export interface Grant {
   read?: Scope;
   write?: Scope;
+  /** Which writes `write` allows; all three when absent (a cadre may edit, not delete, a village). */
+  actions?: readonly WriteAction[];
 }
 export type ResourcePolicy = Partial<Record<Role, Grant>>;
 
@@ -39,19 +42,32 @@ export function grantOf(user: AuthUser, resource: string): Grant {
   return policies.get(resource)?.[user.role] ?? {};
 }
 
+function allows(g: Grant, action: 'read' | WriteAction): Scope | undefined {
+  if (action === 'read') return g.read;
+  return g.write && (g.actions ?? ['create', 'update', 'delete']).includes(action) ? g.write : undefined;
+}
+
 /** The scope for an action, or a 403 when the role has no such right at all. */
-export function requireScope(user: AuthUser, resource: string, action: 'read' | 'write'): Scope {
-  const scope = grantOf(user, resource)[action];
+export function requireScope(user: AuthUser, resource: string, action: 'read' | WriteAction): Scope {
+  const scope = allows(grantOf(user, resource), action);
   if (!scope) throw forbidden(`Your role may not ${action} ${resource}`);
   return scope;
 }
 
 /** What the console needs to draw a menu that fits the role. */
-export function permissionsOf(user: AuthUser): Record<string, { read: boolean; write: boolean }> {
-  const out: Record<string, { read: boolean; write: boolean }> = {};
+export interface Rights {
+  read: boolean;
+  /** May edit at least its own rows (the console shows Edit). */
+  write: boolean;
+  create: boolean;
+  delete: boolean;
+}
+export function permissionsOf(user: AuthUser): Record<string, Rights> {
+  const out: Record<string, Rights> = {};
   for (const [resource, policy] of policies) {
     const g = policy[user.role] ?? {};
-    out[resource] = { read: Boolean(g.read), write: Boolean(g.write) };
+    const can = (a: 'read' | WriteAction) => Boolean(allows(g, a));
+    out[resource] = { read: can('read'), write: can('update'), create: can('create'), delete: can('delete') };
   }
   return out;
 }

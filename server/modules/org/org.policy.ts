@@ -4,7 +4,7 @@ import { definePolicy } from '../../lib/policy';
 // Scoped roles see only their village or household; the queries enforce it (lib/resource.ts).
 
 definePolicy('unions', {
-  union_admin: { read: 'union', write: 'union' },
+  union_admin: { read: 'union', write: 'union', actions: ['update'] },
   union_sales: { read: 'union' },
   coop_manager: { read: 'union' },
   village_cadre: { read: 'union' },
@@ -16,14 +16,15 @@ definePolicy('villages', {
   union_admin: { read: 'union', write: 'union' },
   union_sales: { read: 'union' },
   coop_manager: { read: 'village' },
-  village_cadre: { read: 'village', write: 'village' },
+  // A cadre keeps their village's record up to date; founding or dissolving one is the union's.
+  village_cadre: { read: 'village', write: 'village', actions: ['update'] },
   member: { read: 'village' },
 });
 
 definePolicy('cooperatives', {
   union_admin: { read: 'union', write: 'union' },
   union_sales: { read: 'union' },
-  coop_manager: { read: 'village', write: 'village' },
+  coop_manager: { read: 'village', write: 'village', actions: ['update'] },
   village_cadre: { read: 'village' },
   member: { read: 'village' },
 });
@@ -56,9 +57,9 @@ definePolicy('buyers', {
 // administrator manages accounts, roles and scopes.
 definePolicy('users', {
   union_admin: { read: 'union', write: 'union' },
-  union_sales: { read: 'self', write: 'self' },
-  coop_manager: { read: 'self', write: 'self' },
-  village_cadre: { read: 'self', write: 'self' },
-  buyer: { read: 'self', write: 'self' },
-  member: { read: 'self', write: 'self' },
+  union_sales: { read: 'self', write: 'self', actions: ['update'] },
+  coop_manager: { read: 'self', write: 'self', actions: ['update'] },
+  village_cadre: { read: 'self', write: 'self', actions: ['update'] },
+  buyer: { read: 'self', write: 'self', actions: ['update'] },
+  member: { read: 'self', write: 'self', actions: ['update'] },
 });
