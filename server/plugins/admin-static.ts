@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** Serves the built console at `/`; client-side routes fall back to index.html. */
+/** Serves the built console at `/`. */
 export default fp(async function adminStatic(app: FastifyInstance, opts: { root: string }) {
   const index = join(opts.root, 'index.html');
   if (!existsSync(index)) {
@@ -17,14 +17,7 @@ export default fp(async function adminStatic(app: FastifyInstance, opts: { root:
     );
     return;
   }
-  await app.register(fastifyStatic, { root: opts.root, prefix: '/', wildcard: false, index: ['index.html'] });
-  app.get('/*', async (req, reply) => {
-    const path = req.url.split('?')[0];
-    if (path.startsWith('/api/') || path.startsWith('/docs')) {
-      return reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', message: `Route ${req.method} ${path} not found` });
-    }
-    // Hashed asset names change per build; index.html must always be re-read.
-    reply.header('Cache-Control', 'no-cache');
-    return reply.sendFile('index.html');
-  });
+  // The console uses hash routes (/#/plots), so no server-side fallback is needed; the
+  // wildcard route serves whatever the latest build holds, without a restart.
+  await app.register(fastifyStatic, { root: opts.root, prefix: '/', index: ['index.html'] });
 });

@@ -46,8 +46,10 @@ afterAll(async () => {
 async function login(page: Page, username: string) {
   await page.goto(`${base}/#/login`);
   await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill('demo1234');
+  // The eye button is labelled 显示密码: anchor on the start of the label.
+  await page.getByLabel(/^密码/).fill('demo1234');
   await page.getByRole('button', { name: '登录' }).click();
+  await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
 }
 
 describe.skipIf(!available)('console in a real browser', () => {
@@ -59,19 +61,30 @@ describe.skipIf(!available)('console in a real browser', () => {
 
     await page.getByRole('menuitem', { name: '地块' }).click();
     await expect.poll(() => page.url()).toContain('#/plots');
-    // The manager sees Changjiang's plots only.
-    await page.getByRole('link', { name: /新建|创建/ }).first().click();
-    await page.getByLabel('编号').fill('CJ-BROWSER-1');
-    await page.getByLabel('名称').fill('浏览器测试大棚');
-    await page.getByLabel(/面积/).fill('2.75');
-    await page.getByLabel('权属').click();
-    await page.getByRole('option', { name: '集体' }).click();
-    await page.getByLabel('类型').click();
+    await page.getByRole('link', { name: '新建' }).first().click();
+    await page.getByLabel(/^编号/).fill('CJ-BROWSER-1');
+    await page.getByLabel(/^名称/).fill('浏览器测试大棚');
+    await page.getByLabel(/^所属村/).click();
+    await page.getByRole('option', { name: /长江村/ }).click();
+    await page.getByLabel(/^村集体/).check();
+    await page.getByLabel(/^面积/).fill('2.75');
+    await page.getByLabel(/^类型/).click();
     await page.getByRole('option', { name: '大棚' }).click();
     await page.getByRole('button', { name: '保存' }).click();
 
+    // Saved: the show page opens. Back to the list, where the new plot is a row.
+    await page.getByText('CJ-BROWSER-1').first().waitFor({ timeout: 15_000 });
     await page.getByRole('menuitem', { name: '地块' }).click();
-    await page.getByText('浏览器测试大棚').waitFor({ timeout: 15_000 });
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/plots');
+    // Sorted by code, the new plot is pages away: find it as a user would, with the search box.
+    await page.getByPlaceholder('搜索').fill('BROWSER');
+    await page.getByRole('cell', { name: '浏览器测试大棚' }).waitFor({ timeout: 15_000 });
+    await page.getByPlaceholder('搜索').fill('');
+    await page.getByRole('cell', { name: 'CJ-001-P1' }).waitFor({ timeout: 15_000 });
+    // Only Changjiang's plots are listed for its manager.
+    const villages = await page.getByRole('cell', { name: /村$/ }).allInnerTexts();
+    expect(villages.length).toBeGreaterThan(0);
+    expect(new Set(villages)).toEqual(new Set(['长江村']));
 
     const rows = await db.db.execute<{ village: string; area_mu: string }>(
       sql`SELECT v.code AS village, p.area_mu FROM plots p JOIN villages v ON v.id = p.village_id WHERE p.code = 'CJ-BROWSER-1'`,
@@ -80,4 +93,35 @@ describe.skipIf(!available)('console in a real browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('shows the server validation message under the input, and switches to English', async () => {
+    const page = await browser.newPage();
+    await login(page, 'manager.changjiang');
+    await page.goto(`${base}/#/plots/create`);
+    await page.getByLabel(/^编号/).fill('CJ-C1'); // a collective plot already has this code
+    await page.getByLabel(/^名称/).fill('重复编号');
+    await page.getByLabel(/^所属村/).click();
+    await page.getByRole('option', { name: /长江村/ }).click();
+    await page.getByLabel(/^村集体/).check();
+    await page.getByLabel(/^面积/).fill('1');
+    await page.getByLabel(/^类型/).click();
+    await page.getByRole('option', { name: '露地' }).click();
+    await page.getByRole('button', { name: '保存' }).click();
+    // MUI ties the helper text to its input through aria-describedby.
+    const code = page.getByLabel(/^编号/);
+    await expect.poll(async () => {
+      const id = await code.getAttribute('aria-describedby');
+      return id ? page.locator(`[id="${id}"]`).innerText() : '';
+    }, { timeout: 15_000 }).toContain('已存在');
+    const count = await db.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM plots WHERE name = '重复编号'`);
+    expect(Number(count.rows[0].n)).toBe(0);
+
+    // The app bar hides while the form is scrolled: switch language from the top of the list.
+    await page.getByRole('menuitem', { name: '地块' }).click();
+    await page.mouse.wheel(0, -10_000);
+    await page.locator('button[aria-controls="simple-menu"]').click(); // react-admin's locale menu
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Plots' }).waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 90_000);
 });

@@ -33,16 +33,16 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     },
   }, async (req) => {
     const user = await login(opts.db, req.body.username, req.body.password);
-    return { ...app.issueToken(user), user: sessionOf(user) };
+    return { ...app.issueToken(user), user: await sessionOf(opts.db, user) };
   });
 
   r.get('/api/auth/me', {
     onRequest: [app.authenticate],
     schema: { tags: ['auth'], summary: 'The signed-in user, with the rights the console uses', security, response: { 200: meResponse, 401: errorSchema } },
-  }, async (req) => ({ user: sessionOf(req.user) }));
+  }, async (req) => ({ user: await sessionOf(opts.db, req.user) }));
 
   r.post('/api/auth/refresh', {
     onRequest: [app.authenticate],
     schema: { tags: ['auth'], summary: 'Exchange a valid token for a fresh one', security, response: { 200: tokenResponse, 401: errorSchema } },
-  }, async (req) => ({ ...app.issueToken(req.user), user: sessionOf(req.user) }));
+  }, async (req) => ({ ...app.issueToken(req.user), user: await sessionOf(opts.db, req.user) }));
 }

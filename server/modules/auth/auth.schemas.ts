@@ -18,7 +18,10 @@ export const sessionUser = z.object({
   village_id: z.number().int().nullable(),
   household_id: z.number().int().nullable(),
   buyer_id: z.number().int().nullable(),
-  permissions: z.record(z.string(), z.object({ read: z.boolean(), write: z.boolean() })).describe('resource -> rights, for the console menu'),
+  union_name: z.string(),
+  permissions: z
+    .record(z.string(), z.object({ read: z.boolean(), write: z.boolean(), create: z.boolean(), delete: z.boolean() }))
+    .describe('resource -> rights, for the console menu and buttons'),
 });
 
 export const tokenResponse = z.object({ token: z.string(), expires_at: z.string(), user: sessionUser });

@@ -1,13 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { users } from '../../../db/schema/index';
+import { unions, users } from '../../../db/schema/index';
 import { unauthorized } from '../../lib/errors';
 import { permissionsOf, type AuthUser } from '../../lib/policy';
 import { loadAuthUser } from '../../plugins/auth';
 import { verifyPassword } from './auth.passwords';
 
-export function sessionOf(user: AuthUser) {
-  return { ...user, permissions: permissionsOf(user) };
+/** What the console keeps about the signed-in user: identity, scope, union name and rights. */
+export async function sessionOf(db: Db, user: AuthUser) {
+  const [union] = await db.select({ name: unions.name }).from(unions).where(eq(unions.id, user.union_id));
+  return { ...user, union_name: union?.name ?? '', permissions: permissionsOf(user) };
 }
 
 /** Checks a username and password; the same answer for an unknown user and a wrong password. */

@@ -1,0 +1,45 @@
+import { Admin, Resource } from 'react-admin';
+import { authProvider } from './authProvider';
+import { Dashboard } from './Dashboard';
+import { dataProvider } from './dataProvider';
+import { i18nProvider } from './i18n';
+import { Layout } from './layout/Layout';
+import { resources } from './resources';
+import { canDo, canRead, type Permissions } from './types';
+
+// Only what the user may read is declared, so the menu and the routes fit the role;
+// edit/create routes exist only with those rights (canAccess also hides their buttons).
+const declare = (permissions: Permissions | undefined) =>
+  resources
+    .filter((r) => canRead(permissions, r.name))
+    .map((r) => {
+      const edit = canDo(permissions, r.name, 'edit');
+      const create = canDo(permissions, r.name, 'create');
+      return (
+        <Resource
+          key={r.name}
+          name={r.name}
+          icon={r.icon}
+          list={r.list}
+          show={r.show}
+          edit={edit ? r.edit : undefined}
+          create={create ? r.create : undefined}
+          recordRepresentation={r.recordRepresentation}
+        />
+      );
+    });
+
+export const App = () => (
+  <Admin
+    title="绿江之航"
+    dataProvider={dataProvider}
+    authProvider={authProvider}
+    i18nProvider={i18nProvider}
+    layout={Layout}
+    dashboard={Dashboard}
+    requireAuth
+    disableTelemetry
+  >
+    {declare}
+  </Admin>
+);

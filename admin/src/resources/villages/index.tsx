@@ -1,0 +1,68 @@
+import VillageIcon from '@mui/icons-material/HolidayVillage';
+import {
+  DataTable,
+  maxLength,
+  required,
+  SearchInput,
+  Show,
+  SimpleForm,
+  SimpleShowLayout,
+  TextField,
+  TextInput,
+} from 'react-admin';
+import { metaFields } from '../../common/meta';
+import { AppCreate, AppEdit, AppList } from '../../common/views';
+import type { ResourceConfig } from '../types';
+
+const filters = [<SearchInput key="q" source="q" alwaysOn />];
+
+const VillageList = () => (
+  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }}>
+    <DataTable.Col source="code" />
+    <DataTable.Col source="name" />
+    <DataTable.Col source="township" />
+  </AppList>
+);
+
+const VillageShow = () => (
+  <Show>
+    <SimpleShowLayout>
+      <TextField source="code" />
+      <TextField source="name" />
+      <TextField source="township" />
+      <TextField source="notes" />
+      {metaFields}
+    </SimpleShowLayout>
+  </Show>
+);
+
+const VillageForm = () => (
+  <SimpleForm>
+    <TextInput source="code" validate={[required(), maxLength(32)]} />
+    <TextInput source="name" validate={[required(), maxLength(60)]} />
+    <TextInput source="township" validate={maxLength(60)} />
+    <TextInput source="notes" multiline minRows={3} validate={maxLength(2000)} fullWidth />
+  </SimpleForm>
+);
+
+const VillageEdit = () => (
+  <AppEdit>
+    <VillageForm />
+  </AppEdit>
+);
+
+const VillageCreate = () => (
+  <AppCreate>
+    <VillageForm />
+  </AppCreate>
+);
+
+export const villages: ResourceConfig = {
+  name: 'villages',
+  icon: VillageIcon,
+  list: VillageList,
+  show: VillageShow,
+  edit: VillageEdit,
+  create: VillageCreate,
+  recordRepresentation: 'name',
+};
