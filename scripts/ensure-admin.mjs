@@ -18,6 +18,6 @@ function newest(dir) {
 const sources = ['admin/src', 'admin/index.html', 'admin/vite.config.ts'].filter(existsSync);
 const sourceTime = Math.max(...sources.map((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs)));
 if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
-  console.log('Building the console (once; about a minute)...');
+  console.log('Building the console (once, a few seconds)...');
   execSync('npm run build:admin', { stdio: 'inherit' });
 }
