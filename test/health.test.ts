@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../server/config';
-import { createTestApp, type TestContext } from './helpers/app';
+import { buildApp } from '../server/app';
+import { createTestApp, TEST_SECRET, type TestContext } from './helpers/app';
+import { createTestDb } from './helpers/db';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -66,3 +68,31 @@ describe('readiness without a database', () => {
     await other.app.close();
   });
 });
+
+describe('graceful shutdown', () => {
+  it('finishes a request in flight while closing, and refuses new ones', async () => {
+    const db = await createTestDb();
+    const app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, adminRoot: '/nonexistent-console' });
+    const other = { app, db };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A handler still working when the shutdown starts (a slow query, say).
+    other.app.get('/api/test-slow', async () => {
+      await gate;
+      return { done: true };
+    });
+    await other.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(other.app.server.address() as { port: number }).port}`;
+    const inFlight = fetch(`${base}/api/test-slow`);
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = other.app.close();
+    release();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ done: true });
+    await closing;
+    await expect(fetch(`${base}/api/health`)).rejects.toThrow();
+    await other.db.close();
+  });
+});
+
