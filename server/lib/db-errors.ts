@@ -63,6 +63,8 @@ export function mapDbError(err: unknown, op: 'write' | 'delete' = 'write'): AppE
       return validationError({ [field]: 'is too long' });
     case '22003':
       return validationError({ [field]: 'is out of range' });
+    case '22021':
+      return validationError({ [field]: 'contains characters the database cannot store' });
     case '22P02':
     case '22007':
     case '22008':

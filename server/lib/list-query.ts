@@ -93,7 +93,7 @@ export function parseListQuery(spec: ListSpec, q: ListQuery, scope: SQL | undefi
 
 function filterCondition(spec: ListSpec, key: string, value: unknown): SQL | string {
   if (key === 'q') {
-    if (typeof value !== 'string' || value.length > 100) return 'must be a string of at most 100 characters';
+    if (typeof value !== 'string' || value.length > 100 || /\u0000/.test(value)) return 'must be a string of at most 100 characters';
     if (!spec.search.length) return 'free-text search is not available here';
     const pattern = `%${escapeLike(value.trim())}%`;
     return or(...spec.search.map((c) => ilike(c, pattern)))!;

@@ -4,12 +4,18 @@ import { z } from 'zod';
 
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 
+// PostgreSQL text cannot hold NUL, and no field of ours wants other control characters.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** A string without control characters (tabs and line breaks are fine). */
+export const plainString = () => z.string().refine((s) => !CONTROL.test(s), 'must not contain control characters');
+
 /** Required text, trimmed, bounded. */
-export const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+export const text = (max: number) =>
+  plainString().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 /** Optional text: blank becomes null. */
 export const optionalText = (max: number) =>
-  z.preprocess(blankToNull, z.string().trim().max(max, `must be at most ${max} characters`).nullable()).optional();
+  z.preprocess(blankToNull, plainString().trim().max(max, `must be at most ${max} characters`).nullable()).optional();
 
 export const code = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'must be 1-32 letters, digits, dot, dash or underscore');
 

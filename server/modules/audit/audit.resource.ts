@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditLog } from '../../../db/schema/index';
 import { definePolicy } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
+import { plainString } from '../../lib/zod-fields';
 
 definePolicy('audit-log', { union_admin: { read: 'union' } });
 
@@ -28,10 +29,10 @@ export const auditResource: ResourceDef = {
   list: {
     sortable: { at: auditLog.at, resource: auditLog.resource, action: auditLog.action, username: auditLog.username },
     filters: {
-      resource: { column: auditLog.resource, value: z.string().max(60) },
+      resource: { column: auditLog.resource, value: plainString().max(60) },
       action: { column: auditLog.action, value: z.enum(['create', 'update', 'delete']) },
       user_id: { column: auditLog.user_id, value: z.coerce.number().int().positive() },
-      record_id: { column: auditLog.record_id, value: z.coerce.string().max(60) },
+      record_id: { column: auditLog.record_id, value: z.union([plainString().max(60), z.number().int().transform(String)]) },
       at: { column: auditLog.at, value: z.coerce.date(), kind: 'range' },
     },
     search: [auditLog.resource, auditLog.username, auditLog.record_id],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { roles } from '../../lib/policy';
+import { plainString } from '../../lib/zod-fields';
 
 export const loginBody = z
   .object({
-    username: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
+    username: plainString().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
     password: z.string().min(1, 'is required').max(200, 'must be at most 200 characters'),
   })
   .strict();

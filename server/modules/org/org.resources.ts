@@ -4,7 +4,7 @@ import { registerConstraintFields } from '../../lib/db-errors';
 import type { FilterSpec } from '../../lib/list-query';
 import { roles } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
-import { readOnlyBase } from '../../lib/zod-fields';
+import { plainString, readOnlyBase } from '../../lib/zod-fields';
 import {
   buyerKinds, buyerSchemas, cooperativeSchemas, householdSchemas, personRoles, personSchemas, plotSchemas, unionSchemas,
   userSchemas, villageSchemas,
@@ -31,7 +31,7 @@ const dateVal = z.iso.date();
 const num = z.coerce.number();
 const eq = (column: FilterSpec['column'], value: z.ZodType = idRef): FilterSpec => ({ column, value });
 const range = (column: FilterSpec['column'], value: z.ZodType): FilterSpec => ({ column, value, kind: 'range' });
-const str = (max = 60) => z.string().max(max);
+const str = (max = 60) => plainString().max(max);
 
 export const unionResource: ResourceDef = {
   name: 'unions',
