@@ -64,8 +64,8 @@ describe.skipIf(!available)('console in a real browser', () => {
     await page.getByRole('link', { name: '新建' }).first().click();
     await page.getByLabel(/^编号/).fill('CJ-BROWSER-1');
     await page.getByLabel(/^名称/).fill('浏览器测试大棚');
-    await page.getByLabel(/^所属村/).click();
-    await page.getByRole('option', { name: /长江村/ }).click();
+    // A manager's new records start in their own village.
+    await expect.poll(() => page.getByLabel(/^所属村/).inputValue()).toBe('长江村');
     await page.getByLabel(/^村集体/).check();
     await page.getByLabel(/^面积/).fill('2.75');
     await page.getByLabel(/^类型/).click();
@@ -100,8 +100,8 @@ describe.skipIf(!available)('console in a real browser', () => {
     await page.goto(`${base}/#/plots/create`);
     await page.getByLabel(/^编号/).fill('CJ-C1'); // a collective plot already has this code
     await page.getByLabel(/^名称/).fill('重复编号');
-    await page.getByLabel(/^所属村/).click();
-    await page.getByRole('option', { name: /长江村/ }).click();
+    // A manager's new records start in their own village.
+    await expect.poll(() => page.getByLabel(/^所属村/).inputValue()).toBe('长江村');
     await page.getByLabel(/^村集体/).check();
     await page.getByLabel(/^面积/).fill('1');
     await page.getByLabel(/^类型/).click();

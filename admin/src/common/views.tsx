@@ -15,6 +15,7 @@ import {
   type EditProps,
   type SortPayload,
 } from 'react-admin';
+import { readSession } from '../auth/session';
 
 // No export button: the server caps pages at 100 rows, so a client-side export would be
 // silently truncated. Create only where the resource declares it (unions do not).
@@ -53,7 +54,15 @@ export const AppList = ({ filters, sort = { field: 'id', order: 'ASC' }, childre
 // is still on screen, which the default "undoable" mode does not allow.
 export const AppEdit = (props: EditProps) => <Edit mutationMode="pessimistic" redirect="show" {...props} />;
 
-export const AppCreate = (props: CreateProps) => <Create redirect="show" {...props} />;
+interface AppCreateProps extends CreateProps {
+  /** The record has a village_id: start it at the user's own village when they have one. */
+  inUserVillage?: boolean;
+}
+
+export const AppCreate = ({ inUserVillage, record, ...props }: AppCreateProps) => {
+  const village = inUserVillage ? readSession()?.user.village_id : null;
+  return <Create redirect="show" record={village ? { village_id: village, ...record } : record} {...props} />;
+};
 
 /** For records the UI may change but never delete (the union). */
 export const SaveOnlyToolbar = () => (

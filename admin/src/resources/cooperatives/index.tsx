@@ -69,7 +69,7 @@ const CooperativeEdit = () => (
 );
 
 const CooperativeCreate = () => (
-  <AppCreate>
+  <AppCreate inUserVillage>
     <CooperativeForm />
   </AppCreate>
 );

@@ -60,7 +60,7 @@ const HouseholdEdit = () => (
 );
 
 const HouseholdCreate = () => (
-  <AppCreate record={{ is_member: true, capital_contributed: 0 }}>
+  <AppCreate inUserVillage record={{ is_member: true, capital_contributed: 0 }}>
     <HouseholdForm />
   </AppCreate>
 );

@@ -88,7 +88,7 @@ const PersonEdit = () => (
 );
 
 const PersonCreate = () => (
-  <AppCreate record={{ roles: [] }}>
+  <AppCreate inUserVillage record={{ roles: [] }}>
     <PersonForm />
   </AppCreate>
 );

@@ -51,7 +51,7 @@ export const PlotEdit = () => (
 );
 
 export const PlotCreate = () => (
-  <AppCreate transform={dropHouseholdOfCollective} record={{ tenure: 'household' }}>
+  <AppCreate inUserVillage transform={dropHouseholdOfCollective} record={{ tenure: 'household' }}>
     <PlotForm />
   </AppCreate>
 );
