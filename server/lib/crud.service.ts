@@ -1,5 +1,5 @@
-import type { Db } from '../../db/client';
-import { insertAudit } from '../modules/audit/audit.repository';
+import type { Db, DbOrTx } from '../../db/client';
+import { insertAudit, type AuditEntry } from '../modules/audit/audit.repository';
 import { deleteRow, findRow, insertRow, listRows, updateRow } from './crud.repository';
 import { mapDbError } from './db-errors';
 import { conflict, forbidden, notFound, validationError, type FieldErrors } from './errors';
@@ -18,9 +18,6 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || (a == null && b == null);
 }
 
-function auditSnapshot(def: ResourceDef, row: Row | undefined) {
-  return row ? publicRow(def, row) : null;
-}
 
 /** Database errors that are the caller's mistake become 4xx; the transaction has rolled back. */
 async function translated<T>(op: 'write' | 'delete', fn: () => Promise<T>): Promise<T> {
@@ -32,6 +29,14 @@ async function translated<T>(op: 'write' | 'delete', fn: () => Promise<T>): Prom
 }
 
 export function crudService(db: Db, def: ResourceDef) {
+  /** The audit entry of a change, written in the change's own transaction. */
+  const audit = (tx: DbOrTx, ctx: WriteContext, action: AuditEntry['action'], id: unknown, before?: Row, after?: Row) =>
+    insertAudit(tx, {
+      union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action, resource: def.name,
+      record_id: String(id), before: before ? publicRow(def, before) : null, after: after ? publicRow(def, after) : null,
+      request_id: ctx.requestId,
+    });
+
   return {
     async list(ctx: WriteContext, query: ListQuery) {
       const scope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
@@ -55,10 +60,7 @@ export function crudService(db: Db, def: ResourceDef) {
           const values = { ...prepared, union_id: ctx.user.union_id };
           assertWithinScope(def, ctx.user, writeScope, values);
           const row = await insertRow(tx, def, values);
-          await insertAudit(tx, {
-            union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action: 'create',
-            resource: def.name, record_id: String(row.id), before: null, after: auditSnapshot(def, row), request_id: ctx.requestId,
-          });
+          await audit(tx, ctx, 'create', row.id, undefined, row);
           return publicRow(def, row);
         }),
       );
@@ -66,7 +68,7 @@ export function crudService(db: Db, def: ResourceDef) {
 
     async update(ctx: WriteContext, id: number, body: Row) {
       const writeScope = requireScope(ctx.user, def.name, 'update');
-      // Reading is checked first so that a row outside the reader's scope answers 404, not 403.
+      // A row outside what the user may read answers 404 (never 403), so ids reveal nothing.
       const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
       return translated('write', () =>
         db.transaction(async (tx) => {
@@ -93,10 +95,7 @@ export function crudService(db: Db, def: ResourceDef) {
           const prepared = def.prepare ? await def.prepare(tx, ctx, input, before) : input;
           if (writeScope !== 'union' && writeScope !== 'self') assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
           const row = await updateRow(tx, def, id, prepared);
-          await insertAudit(tx, {
-            union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action: 'update',
-            resource: def.name, record_id: String(id), before: auditSnapshot(def, before), after: auditSnapshot(def, row), request_id: ctx.requestId,
-          });
+          await audit(tx, ctx, 'update', id, before, row);
           return publicRow(def, row);
         }),
       );
@@ -112,10 +111,7 @@ export function crudService(db: Db, def: ResourceDef) {
           if (!before) throw notFound(def.name);
           assertWithinScope(def, ctx.user, writeScope, before);
           await deleteRow(tx, def, id);
-          await insertAudit(tx, {
-            union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action: 'delete',
-            resource: def.name, record_id: String(id), before: auditSnapshot(def, before), after: null, request_id: ctx.requestId,
-          });
+          await audit(tx, ctx, 'delete', id, before, undefined);
           return publicRow(def, before);
         }),
       );
