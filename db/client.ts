@@ -10,7 +10,10 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import * as schema from './schema/index';
+import * as relations from './relations';
+import * as tables from './schema/index';
+
+const schema = { ...tables, ...relations };
 
 /** One drizzle type for both drivers: business code never branches on the dialect. */
 export type Db = NodePgDatabase<typeof schema>;
