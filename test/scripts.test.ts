@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb, pgliteDirOf } from '../db/client';
+
+// The command-line entry points, run as a user would run them, on a throwaway data folder.
+
+const dataDir = mkdtempSync(join(tmpdir(), 'coop-scripts-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function run(file: string, args: string[], env: Record<string, string> = {}) {
+  const base = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.JWT_SECRET;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
+    env: { ...base, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: res.status, out: `${res.stdout}${res.stderr}` };
+}
+
+describe('command-line scripts', () => {
+  it('create-admin makes an Argon2id-hashed administrator, once, and refuses a weak password', async () => {
+    expect(run('scripts/create-admin.ts', ['--username', 'alice'], { ADMIN_PASSWORD: 'short' })).toMatchObject({ code: 1 });
+    const made = run('scripts/create-admin.ts', ['--username', 'alice', '--display-name', '张三'], { ADMIN_PASSWORD: 'a-long-secret' });
+    expect(made.out).toContain('Administrator alice created');
+    expect(made.code).toBe(0);
+    const again = run('scripts/create-admin.ts', ['--username', 'alice'], { ADMIN_PASSWORD: 'a-long-secret' });
+    expect(again.code).toBe(1);
+    expect(again.out).toContain('already exists');
+
+    const h = await createDb({ pgliteDir: pgliteDirOf(dataDir) });
+    const rows = await h.db.query.users.findMany();
+    await h.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ username: 'alice', display_name: '张三', role: 'union_admin' });
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('seed refuses PostgreSQL, where a well-known demo password must never exist', () => {
+    const res = run('scripts/seed.ts', [], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', JWT_SECRET: 'x'.repeat(40) });
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('embedded demo database only');
+  });
+
+  it('the server stops at start with a message naming a bad variable', () => {
+    const res = run('server/main.ts', [], { PORT: 'not-a-port', DATABASE_URL: 'postgres://x@127.0.0.1/y' });
+    expect(res.code).toBe(1);
+    expect(res.out).toMatch(/PORT/);
+    expect(res.out).toMatch(/JWT_SECRET: is required when DATABASE_URL is set/);
+  });
+
+  it('keeps the generated JWT secret private, and exits cleanly when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    const res = run('server/main.ts', [], { PORT: String(port), HOST: '127.0.0.1' });
+    blocker.close();
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('EADDRINUSE');
+    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o077).toBe(0);
+  });
+});
