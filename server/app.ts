@@ -8,8 +8,9 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DbHandle } from '../db/client';
 import type { Config } from './config';
 import { registerCrudRoutes } from './lib/crud.routes';
+import { AppError } from './lib/errors';
 import { auditResource } from './modules/audit/audit.resource';
-import { registerAuthRoutes } from './modules/auth/auth.routes';
+import { registerAuthRoutes, type LoginLimits } from './modules/auth/auth.routes';
 import { registerHealthRoutes } from './modules/health/health.routes';
 import { orgResources } from './modules/org/org.resources';
 import adminStatic from './plugins/admin-static';
@@ -24,7 +25,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Folder of the built console; defaults to admin/dist. */
   adminRoot?: string;
-  loginAttemptsPerMinute?: number;
+  /** Login attempts per minute: per address and username, and per address (defaults 10 and 50). */
+  loginLimits?: LoginLimits;
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,12 +51,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin);
   await app.register(cors, { exposedHeaders: ['Content-Range', 'X-Request-Id'] });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new AppError(429, 'TOO_MANY_REQUESTS', `Too many attempts; retry in ${ctx.after}`),
+  });
   await app.register(authPlugin, { db: deps.db.db, secret: deps.config.jwtSecret, tokenTtlSeconds: deps.config.tokenTtlSeconds });
   await app.register(openapiPlugin);
 
   registerHealthRoutes(app, deps.db);
-  registerAuthRoutes(app, { db: deps.db.db, loginAttemptsPerMinute: deps.loginAttemptsPerMinute ?? 10 });
+  registerAuthRoutes(app, { db: deps.db.db, limits: deps.loginLimits ?? { perAccount: 10, perAddress: 50 } });
   for (const def of [...orgResources, auditResource]) registerCrudRoutes(app, deps.db.db, def);
 
   await app.register(adminStatic, { root: deps.adminRoot ?? resolve(repoRoot, 'admin/dist') });

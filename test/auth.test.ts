@@ -6,7 +6,7 @@ import { createTestApp, DEMO_PASSWORD, TEST_SECRET, type TestContext } from './h
 
 let t: TestContext;
 beforeAll(async () => {
-  t = await createTestApp({ loginAttemptsPerMinute: 3 });
+  t = await createTestApp({ loginLimits: { perAccount: 3, perAddress: 1000 } });
 });
 afterAll(() => t.close());
 
@@ -61,8 +61,28 @@ describe('login', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await login('buyer.port', 'bad-password')).statusCode);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const limited = await login('buyer.port', DEMO_PASSWORD);
+    expect(limited.json()).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
+    expect(limited.headers['retry-after']).toBeDefined();
     // Another account from the same address is not locked out by it.
     expect((await login('member.changjiang', DEMO_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('also limits one address trying many usernames', async () => {
+    const other = await createTestApp({ loginLimits: { perAccount: 3, perAddress: 8 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        statuses.push((await other.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `guess-${i}`, password: 'bad-password' } })).statusCode);
+      }
+      expect(statuses).toEqual([...Array(8).fill(401), 429, 429]);
+      const limited = await other.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: DEMO_PASSWORD } });
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect(limited.json().code).toBe('TOO_MANY_REQUESTS');
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses a disabled account at login and on its existing token', async () => {

@@ -20,7 +20,7 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
     db,
     config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 },
     adminRoot: '/nonexistent-console',
-    loginAttemptsPerMinute: 1000,
+    loginLimits: { perAccount: 1000, perAddress: 1000 },
     ...overrides,
   });
   await app.ready();

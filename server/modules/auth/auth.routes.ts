@@ -1,24 +1,45 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../../db/client';
+import { AppError } from '../../lib/errors';
 import { errorSchema } from '../../lib/http';
 import { loginBody, meResponse, tokenResponse } from './auth.schemas';
 import { login, sessionOf } from './auth.service';
 
+export interface LoginLimits {
+  /** Attempts in one minute from one address on one username. */
+  perAccount: number;
+  /** Attempts in one minute from one address, whatever the username. */
+  perAddress: number;
+}
+
 export interface AuthRouteOptions {
   db: Db;
-  /** Login attempts allowed per client address and username in one minute. */
-  loginAttemptsPerMinute: number;
+  limits: LoginLimits;
 }
 
 export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearerAuth: [] }];
 
+  // A second, wider limit per address, so guessing across many usernames is slowed too.
+  const perAddress = app.createRateLimit({
+    max: opts.limits.perAddress,
+    timeWindow: 60_000,
+    keyGenerator: (req) => `login|${req.ip}`,
+  });
+
   r.post('/api/auth/login', {
+    preHandler: async (req, reply) => {
+      const res = await perAddress(req);
+      if (!res.isAllowed && res.isExceeded) {
+        reply.header('retry-after', res.ttlInSeconds);
+        throw new AppError(429, 'TOO_MANY_REQUESTS', `Too many login attempts; retry in ${res.ttlInSeconds} s`);
+      }
+    },
     config: {
       rateLimit: {
-        max: opts.loginAttemptsPerMinute,
+        max: opts.limits.perAccount,
         timeWindow: '1 minute',
         // After body parsing, so that one address guessing one account is what gets slowed.
         hook: 'preHandler',
