@@ -1,4 +1,4 @@
-import type { ReactElement, ReactNode } from 'react';
+import type { ComponentType, ReactElement, ReactNode } from 'react';
 import {
   Create,
   CreateButton,
@@ -63,6 +63,28 @@ export const AppCreate = ({ inUserVillage, record, ...props }: AppCreateProps) =
   const village = inUserVillage ? readSession()?.user.village_id : null;
   return <Create redirect="show" record={village ? { village_id: village, ...record } : record} {...props} />;
 };
+
+/**
+ * The edit and create views of a resource, around its one form: `...formViews(Form)` in a
+ * ResourceConfig. Per-view props carry defaults and payload transforms.
+ */
+export function formViews(
+  Form: ComponentType,
+  opts: { edit?: Omit<EditProps, 'children'>; create?: Omit<AppCreateProps, 'children'> } = {},
+) {
+  return {
+    edit: () => (
+      <AppEdit {...opts.edit}>
+        <Form />
+      </AppEdit>
+    ),
+    create: () => (
+      <AppCreate {...opts.create}>
+        <Form />
+      </AppCreate>
+    ),
+  };
+}
 
 /** For records the UI may change but never delete (the union). */
 export const SaveOnlyToolbar = () => (

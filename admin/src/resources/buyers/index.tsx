@@ -14,7 +14,7 @@ import {
 } from 'react-admin';
 import { buyerKindChoices } from '../../common/choices';
 import { metaFields } from '../../common/meta';
-import { AppCreate, AppEdit, AppList } from '../../common/views';
+import { AppList, formViews } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 const filters = [
@@ -59,24 +59,12 @@ const BuyerForm = () => (
   </SimpleForm>
 );
 
-const BuyerEdit = () => (
-  <AppEdit>
-    <BuyerForm />
-  </AppEdit>
-);
-
-const BuyerCreate = () => (
-  <AppCreate>
-    <BuyerForm />
-  </AppCreate>
-);
 
 export const buyers: ResourceConfig = {
   name: 'buyers',
   icon: BuyerIcon,
   list: BuyerList,
   show: BuyerShow,
-  edit: BuyerEdit,
-  create: BuyerCreate,
+  ...formViews(BuyerForm),
   recordRepresentation: 'name',
 };

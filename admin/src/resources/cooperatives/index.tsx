@@ -14,7 +14,7 @@ import {
 import { ZhDateField } from '../../common/fields';
 import { metaFields } from '../../common/meta';
 import { VillageField, VillageInput } from '../../common/refs';
-import { AppCreate, AppEdit, AppList } from '../../common/views';
+import { AppList, formViews } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 const filters = [
@@ -62,24 +62,12 @@ const CooperativeForm = () => (
   </SimpleForm>
 );
 
-const CooperativeEdit = () => (
-  <AppEdit>
-    <CooperativeForm />
-  </AppEdit>
-);
-
-const CooperativeCreate = () => (
-  <AppCreate inUserVillage>
-    <CooperativeForm />
-  </AppCreate>
-);
 
 export const cooperatives: ResourceConfig = {
   name: 'cooperatives',
   icon: CooperativeIcon,
   list: CooperativeList,
   show: CooperativeShow,
-  edit: CooperativeEdit,
-  create: CooperativeCreate,
+  ...formViews(CooperativeForm, { create: { inUserVillage: true } }),
   recordRepresentation: 'name',
 };

@@ -16,7 +16,7 @@ import {
 import { TWO_DECIMALS, ZhDateField } from '../../common/fields';
 import { householdLabel, VillageField, VillageInput } from '../../common/refs';
 import { maxDecimals } from '../../common/validators';
-import { AppCreate, AppEdit, AppList } from '../../common/views';
+import { AppList, formViews } from '../../common/views';
 import type { ResourceConfig } from '../types';
 import { HouseholdShow } from './HouseholdShow';
 
@@ -53,24 +53,12 @@ const HouseholdForm = () => (
   </SimpleForm>
 );
 
-const HouseholdEdit = () => (
-  <AppEdit>
-    <HouseholdForm />
-  </AppEdit>
-);
-
-const HouseholdCreate = () => (
-  <AppCreate inUserVillage record={{ is_member: true, capital_contributed: 0 }}>
-    <HouseholdForm />
-  </AppCreate>
-);
 
 export const households: ResourceConfig = {
   name: 'households',
   icon: HouseholdIcon,
   list: HouseholdList,
   show: HouseholdShow,
-  edit: HouseholdEdit,
-  create: HouseholdCreate,
+  ...formViews(HouseholdForm, { create: { inUserVillage: true, record: { is_member: true, capital_contributed: 0 } } }),
   recordRepresentation: householdLabel,
 };

@@ -22,7 +22,7 @@ import { ChoiceChipsField } from '../../common/fields';
 import { metaFields } from '../../common/meta';
 import { HouseholdField, HouseholdInput, VillageField, VillageInput } from '../../common/refs';
 import { integer } from '../../common/validators';
-import { AppCreate, AppEdit, AppList } from '../../common/views';
+import { AppList, formViews } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 // `roles` filters by array membership: the server takes one role as a plain string.
@@ -81,24 +81,12 @@ const PersonForm = () => (
   </SimpleForm>
 );
 
-const PersonEdit = () => (
-  <AppEdit>
-    <PersonForm />
-  </AppEdit>
-);
-
-const PersonCreate = () => (
-  <AppCreate inUserVillage record={{ roles: [] }}>
-    <PersonForm />
-  </AppCreate>
-);
 
 export const people: ResourceConfig = {
   name: 'people',
   icon: PersonIcon,
   list: PersonList,
   show: PersonShow,
-  edit: PersonEdit,
-  create: PersonCreate,
+  ...formViews(PersonForm, { create: { inUserVillage: true, record: { roles: [] } } }),
   recordRepresentation: 'name',
 };

@@ -15,7 +15,7 @@ import {
 import { plotKindChoices, plotTenureChoices } from '../../common/choices';
 import { HouseholdInput, VillageInput } from '../../common/refs';
 import { maxDecimals } from '../../common/validators';
-import { AppCreate, AppEdit } from '../../common/views';
+import { formViews } from '../../common/views';
 
 /** area_mu is numeric(10,2) and must be > 0: the smallest accepted value is 0.01. */
 const areaValidators: Validator[] = [required(), minValue(0.01), maxValue(99999999.99), maxDecimals(2)];
@@ -44,14 +44,7 @@ const PlotForm = () => (
 const dropHouseholdOfCollective = (data: RaRecord): RaRecord =>
   data.tenure === 'household' ? data : { ...data, household_id: null };
 
-export const PlotEdit = () => (
-  <AppEdit transform={dropHouseholdOfCollective}>
-    <PlotForm />
-  </AppEdit>
-);
-
-export const PlotCreate = () => (
-  <AppCreate inUserVillage transform={dropHouseholdOfCollective} record={{ tenure: 'household' }}>
-    <PlotForm />
-  </AppCreate>
-);
+export const plotViews = formViews(PlotForm, {
+  edit: { transform: dropHouseholdOfCollective },
+  create: { inUserVillage: true, transform: dropHouseholdOfCollective, record: { tenure: 'household' } },
+});

@@ -5,7 +5,7 @@ import { TWO_DECIMALS } from '../../common/fields';
 import { HouseholdField, HouseholdInput, VillageField, VillageInput } from '../../common/refs';
 import { AppList } from '../../common/views';
 import type { ResourceConfig } from '../types';
-import { PlotCreate, PlotEdit } from './PlotForm';
+import { plotViews } from './PlotForm';
 import { PlotShow } from './PlotShow';
 
 const filters = [
@@ -41,7 +41,6 @@ export const plots: ResourceConfig = {
   icon: PlotIcon,
   list: PlotList,
   show: PlotShow,
-  edit: PlotEdit,
-  create: PlotCreate,
+  ...plotViews,
   recordRepresentation: (r) => `${r.code} ${r.name}`,
 };

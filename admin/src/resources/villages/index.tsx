@@ -11,7 +11,7 @@ import {
   TextInput,
 } from 'react-admin';
 import { metaFields } from '../../common/meta';
-import { AppCreate, AppEdit, AppList } from '../../common/views';
+import { AppList, formViews } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 const filters = [<SearchInput key="q" source="q" alwaysOn />];
@@ -45,24 +45,12 @@ const VillageForm = () => (
   </SimpleForm>
 );
 
-const VillageEdit = () => (
-  <AppEdit>
-    <VillageForm />
-  </AppEdit>
-);
-
-const VillageCreate = () => (
-  <AppCreate>
-    <VillageForm />
-  </AppCreate>
-);
 
 export const villages: ResourceConfig = {
   name: 'villages',
   icon: VillageIcon,
   list: VillageList,
   show: VillageShow,
-  edit: VillageEdit,
-  create: VillageCreate,
+  ...formViews(VillageForm),
   recordRepresentation: 'name',
 };
