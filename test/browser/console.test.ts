@@ -124,4 +124,27 @@ describe.skipIf(!available)('console in a real browser', () => {
     await page.getByRole('menuitem', { name: 'Plots' }).waitFor({ timeout: 15_000 });
     await page.close();
   }, 90_000);
+
+  it('opens every screen of the administrator, translated, without errors', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await login(page, 'admin');
+    const screens = [
+      'villages', 'villages/create', 'cooperatives', 'cooperatives/create', 'households', 'households/create', 'households/1/show',
+      'people', 'people/create', 'plots', 'plots/1/show', 'buyers', 'buyers/create', 'users', 'users/create', 'unions/1/show', 'audit-log',
+    ];
+    for (const screen of screens) {
+      await page.goto(`${base}/#/${screen}`);
+      await page.locator('main').getByText(/./).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const text = await page.locator('body').innerText();
+      // An untranslated label shows its key (resources.x.fields.y, ra.action.z).
+      expect(text, screen).not.toMatch(/\b(resources|ra|app|choices)\.[a-z_]+\.[a-z_.]+/);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
+
