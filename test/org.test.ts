@@ -127,6 +127,12 @@ describe('writes', () => {
     expect(ok.statusCode).toBe(200);
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'manager.changjiang', password: 'a-new-password' } });
     expect(login.statusCode).toBe(200);
+    // Sessions opened with the old password end with it.
+    const stale = await t.app.inject({ url: '/api/auth/me', headers: auth(manager) });
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json().message).toMatch(/password has changed/);
+    manager = login.json().token;
+    expect((await t.app.inject({ url: '/api/auth/me', headers: auth(manager) })).statusCode).toBe(200);
   });
 
   it('derives a manager account village from its cooperative', async () => {

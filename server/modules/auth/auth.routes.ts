@@ -53,8 +53,8 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
       response: { 200: tokenResponse, 400: errorSchema, 401: errorSchema, 429: errorSchema },
     },
   }, async (req) => {
-    const user = await login(opts.db, req.body.username, req.body.password);
-    return { ...app.issueToken(user), user: await sessionOf(opts.db, user) };
+    const account = await login(opts.db, req.body.username, req.body.password);
+    return { ...app.issueToken(account), user: await sessionOf(opts.db, account.user) };
   });
 
   r.get('/api/auth/me', {
@@ -65,5 +65,5 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
   r.post('/api/auth/refresh', {
     onRequest: [app.authenticate],
     schema: { tags: ['auth'], summary: 'Exchange a valid token for a fresh one', security, response: { 200: tokenResponse, 401: errorSchema } },
-  }, async (req) => ({ ...app.issueToken(req.user), user: await sessionOf(opts.db, req.user) }));
+  }, async (req) => ({ ...app.issueToken({ user: req.user, credential: req.credential }), user: await sessionOf(opts.db, req.user) }));
 }

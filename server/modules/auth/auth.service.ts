@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client';
 import { unions, users } from '../../../db/schema/index';
 import { unauthorized } from '../../lib/errors';
 import { permissionsOf, type AuthUser } from '../../lib/policy';
-import { loadAuthUser } from '../../plugins/auth';
+import { loadAccount, type Account } from '../../plugins/auth';
 import { verifyPassword } from './auth.passwords';
 
 /** What the console keeps about the signed-in user: identity, scope, union name and rights. */
@@ -13,7 +13,7 @@ export async function sessionOf(db: Db, user: AuthUser) {
 }
 
 /** Checks a username and password; the same answer for an unknown user and a wrong password. */
-export async function login(db: Db, username: string, password: string): Promise<AuthUser> {
+export async function login(db: Db, username: string, password: string): Promise<Account> {
   const [row] = await db
     .select({ id: users.id, password_hash: users.password_hash, active: users.active })
     .from(users)
@@ -21,7 +21,7 @@ export async function login(db: Db, username: string, password: string): Promise
   const ok = await verifyPassword(row?.active ? row.password_hash : undefined, password);
   if (!ok || !row) throw unauthorized('Wrong username or password');
   await db.update(users).set({ last_login_at: sql`now()` }).where(eq(users.id, row.id));
-  const user = await loadAuthUser(db, row.id);
-  if (!user) throw unauthorized('Wrong username or password');
-  return user;
+  const account = await loadAccount(db, row.id);
+  if (!account) throw unauthorized('Wrong username or password');
+  return account;
 }
