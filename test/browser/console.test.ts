@@ -146,5 +146,27 @@ describe.skipIf(!available)('console in a real browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('a member changes their own password, is sent back to the login page, and signs in with the new one', async () => {
+    const page = await browser.newPage();
+    await login(page, 'member.changjiang');
+    const me = await db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'member.changjiang'`);
+    await page.goto(`${base}/#/users/${me.rows[0].id}`);
+    // Their own profile: the role is shown but cannot be changed.
+    await expect.poll(() => page.getByLabel(/^角色/).isDisabled()).toBe(true);
+    await page.getByLabel(/^密码/).fill('a-new-password-1');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('button', { name: '登录' }).waitFor({ timeout: 15_000 });
+    await page.getByLabel('用户名').fill('member.changjiang');
+    await page.getByLabel(/^密码/).fill('a-new-password-1');
+    await page.getByRole('button', { name: '登录' }).click();
+    // Signed in again: back in the console, wherever it returns to.
+    await page.getByRole('menuitem', { name: '首页' }).waitFor({ timeout: 15_000 });
+    const old = await fetch(`${base}/api/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'member.changjiang', password: 'demo1234' }),
+    });
+    expect(old.status).toBe(401);
+    await page.close();
+  }, 60_000);
 });
 

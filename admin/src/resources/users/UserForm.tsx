@@ -16,6 +16,7 @@ import { useFormContext } from 'react-hook-form';
 import { userRoleChoices } from '../../common/choices';
 import { HouseholdInput, VillageInput } from '../../common/refs';
 import { AppCreate, AppEdit } from '../../common/views';
+import { readSession } from '../../auth/session';
 import type { Role } from '../../types';
 
 type ScopeKey = 'cooperative_id' | 'village_id' | 'household_id' | 'buyer_id';
@@ -64,26 +65,40 @@ const ScopeInputs = ({ role }: { role: unknown }) => {
   );
 };
 
-const UserForm = ({ isCreate }: { isCreate: boolean }) => (
-  <SimpleForm>
-    <TextInput source="username" validate={[required(), maxLength(60)]} autoComplete="off" />
-    <TextInput source="display_name" validate={[required(), maxLength(60)]} />
-    <PasswordInput
-      source="password"
-      autoComplete="new-password"
-      validate={isCreate ? [required(), minLength(8)] : [minLength(8)]}
-      helperText={isCreate ? undefined : 'app.help.password_keep'}
-    />
-    <SelectInput source="role" choices={userRoleChoices} validate={required()} />
-    <FormDataConsumer<{ role?: string }>>{({ formData }) => <ScopeInputs role={formData.role} />}</FormDataConsumer>
-    <TextInput source="phone" validate={maxLength(20)} />
-    <BooleanInput source="active" />
-  </SimpleForm>
-);
+/** Account managers (the administrator) set usernames, roles and scopes; others edit only their own profile. */
+const managesAccounts = () => readSession()?.user.permissions.users?.create === true;
+
+const UserForm = ({ isCreate }: { isCreate: boolean }) => {
+  const manager = managesAccounts();
+  return (
+    <SimpleForm>
+      <TextInput source="username" validate={[required(), maxLength(60)]} autoComplete="off" disabled={!manager} />
+      <TextInput source="display_name" validate={[required(), maxLength(60)]} />
+      <PasswordInput
+        source="password"
+        autoComplete="new-password"
+        validate={isCreate ? [required(), minLength(8)] : [minLength(8)]}
+        helperText={isCreate ? undefined : 'app.help.password_keep'}
+      />
+      <SelectInput source="role" choices={userRoleChoices} validate={required()} disabled={!manager} />
+      {manager && (
+        <FormDataConsumer<{ role?: string }>>{({ formData }) => <ScopeInputs role={formData.role} />}</FormDataConsumer>
+      )}
+      <TextInput source="phone" validate={maxLength(20)} />
+      {manager && <BooleanInput source="active" />}
+    </SimpleForm>
+  );
+};
 
 // Hidden inputs keep their values, so scope fields that do not fit the role are nulled
 // here; an empty password means "keep the current one" and is not sent at all.
 const toPayload = (data: RaRecord): RaRecord => {
+  if (!managesAccounts()) {
+    // Their own profile: only what the server lets them change, with the version it checks.
+    const own: RaRecord = { id: data.id, version: data.version, display_name: data.display_name, phone: data.phone };
+    if (typeof data.password === 'string' && data.password !== '') own.password = data.password;
+    return own;
+  }
   const keys = scopeOf(data.role);
   const out: RaRecord = { ...data };
   for (const k of ['cooperative_id', 'village_id', 'household_id', 'buyer_id'] as const) {
