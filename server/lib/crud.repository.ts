@@ -50,7 +50,3 @@ export async function updateRow(db: DbOrTx, def: ResourceDef, id: number, values
 export async function deleteRow(db: DbOrTx, def: ResourceDef, id: number): Promise<void> {
   await db.delete(def.table).where(eq(def.columns.id, id));
 }
-
-export function columnNames(def: ResourceDef): Set<string> {
-  return new Set(Object.keys(getTableColumns(def.table)));
-}

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { crudService } from './crud.service';
 import { errorSchema } from './http';
 import { listQuerySchema } from './list-query';
-import type { ResourceDef, Row } from './resource';
+import type { ResourceDef, Row, WriteContext } from './resource';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
@@ -16,7 +16,7 @@ export function registerCrudRoutes(app: FastifyInstance, db: Db, def: ResourceDe
   const base = `/api/${def.name}`;
   const security = [{ bearerAuth: [] }];
   const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
-  const ctx = (req: { user: unknown; id: string }) => ({ user: req.user as never, requestId: req.id });
+  const ctx = (req: FastifyRequest): WriteContext => ({ user: req.user, requestId: req.id });
 
   r.get(base, {
     onRequest: [app.authenticate],

@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../db/client';
 import { insertAudit, type AuditEntry } from '../modules/audit/audit.repository';
 import { deleteRow, findRow, insertRow, listRows, updateRow } from './crud.repository';
 import { mapDbError } from './db-errors';
-import { conflict, forbidden, notFound, validationError, type FieldErrors } from './errors';
+import { conflict, notFound, validationError, type FieldErrors } from './errors';
 import type { ListQuery } from './list-query';
 import { requireScope } from './policy';
 import { assertWithinScope, publicRow, scopeCondition, type ResourceDef, type Row, type WriteContext } from './resource';
@@ -17,7 +17,6 @@ function same(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'number') return Number(a) === b;
   return a === b || (a == null && b == null);
 }
-
 
 /** Database errors that are the caller's mistake become 4xx; the transaction has rolled back. */
 async function translated<T>(op: 'write' | 'delete', fn: () => Promise<T>): Promise<T> {
@@ -53,7 +52,6 @@ export function crudService(db: Db, def: ResourceDef) {
 
     async create(ctx: WriteContext, input: Row) {
       const writeScope = requireScope(ctx.user, def.name, 'create');
-      if (writeScope === 'self') throw forbidden(`Your role may not create ${def.name}`);
       return translated('write', () =>
         db.transaction(async (tx) => {
           const prepared = def.prepare ? await def.prepare(tx, ctx, input) : input;
@@ -74,7 +72,7 @@ export function crudService(db: Db, def: ResourceDef) {
         db.transaction(async (tx) => {
           const before = await findRow(tx, def, id, readScope, true);
           if (!before) throw notFound(def.name);
-          if (writeScope !== 'union') assertWithinScope(def, ctx.user, writeScope, before);
+          assertWithinScope(def, ctx.user, writeScope, before);
 
           if (body.version !== undefined && body.version !== before.version) {
             throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
@@ -93,7 +91,8 @@ export function crudService(db: Db, def: ResourceDef) {
           if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
 
           const prepared = def.prepare ? await def.prepare(tx, ctx, input, before) : input;
-          if (writeScope !== 'union' && writeScope !== 'self') assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
+          // A row may not be moved out of the writer's scope either.
+          assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
           const row = await updateRow(tx, def, id, prepared);
           await audit(tx, ctx, 'update', id, before, row);
           return publicRow(def, row);
@@ -103,7 +102,6 @@ export function crudService(db: Db, def: ResourceDef) {
 
     async remove(ctx: WriteContext, id: number) {
       const writeScope = requireScope(ctx.user, def.name, 'delete');
-      if (writeScope === 'self') throw forbidden(`Your role may not delete ${def.name}`);
       const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
       return translated('delete', () =>
         db.transaction(async (tx) => {
@@ -118,4 +116,3 @@ export function crudService(db: Db, def: ResourceDef) {
     },
   };
 }
-export type CrudService = ReturnType<typeof crudService>;

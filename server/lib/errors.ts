@@ -14,8 +14,6 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, errors?: FieldErrors) =>
-  new AppError(400, 'BAD_REQUEST', message, errors);
 export const validationError = (errors: FieldErrors, message = 'Invalid input') =>
   new AppError(400, 'VALIDATION_FAILED', message, errors);
 export const unauthorized = (message = 'Authentication required') =>

@@ -44,6 +44,8 @@ export function grantOf(user: AuthUser, resource: string): Grant {
 
 function allows(g: Grant, action: 'read' | WriteAction): Scope | undefined {
   if (action === 'read') return g.read;
+  // One's own row can be edited, never created or deleted, whatever a grant says.
+  if (g.write === 'self' && action !== 'update') return undefined;
   return g.write && (g.actions ?? ['create', 'update', 'delete']).includes(action) ? g.write : undefined;
 }
 

@@ -57,9 +57,9 @@ definePolicy('buyers', {
 // administrator manages accounts, roles and scopes.
 definePolicy('users', {
   union_admin: { read: 'union', write: 'union' },
-  union_sales: { read: 'self', write: 'self', actions: ['update'] },
-  coop_manager: { read: 'self', write: 'self', actions: ['update'] },
-  village_cadre: { read: 'self', write: 'self', actions: ['update'] },
-  buyer: { read: 'self', write: 'self', actions: ['update'] },
-  member: { read: 'self', write: 'self', actions: ['update'] },
+  union_sales: { read: 'self', write: 'self' },
+  coop_manager: { read: 'self', write: 'self' },
+  village_cadre: { read: 'self', write: 'self' },
+  buyer: { read: 'self', write: 'self' },
+  member: { read: 'self', write: 'self' },
 });
