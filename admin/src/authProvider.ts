@@ -1,6 +1,6 @@
 import type { AuthProvider } from 'react-admin';
 import { clearSession, freshSession, readSession, writeSession } from './auth/session';
-import { canDo, canRead, type Session } from './types';
+import { canDo, type Session } from './types';
 
 interface Credentials {
   username: string;
@@ -13,8 +13,6 @@ const loginFailure = (status: number): string => {
   if (status === 429) return 'app.auth.rate_limited';
   return 'ra.auth.sign_in_error';
 };
-
-const READ_ACTIONS = new Set(['list', 'show', 'export', 'read']);
 
 export const authProvider: AuthProvider = {
   async login({ username, password }: Credentials) {
@@ -66,6 +64,6 @@ export const authProvider: AuthProvider = {
   async canAccess({ resource, action }) {
     if (!resource) return true;
     const permissions = readSession()?.user.permissions;
-    return READ_ACTIONS.has(action) ? canRead(permissions, resource) : canDo(permissions, resource, action);
+    return canDo(permissions, resource, action);
   },
 };

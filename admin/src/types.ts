@@ -45,18 +45,14 @@ export interface ApiErrorBody {
   errors?: Record<string, string>;
 }
 
-export const canRead = (p: Permissions | undefined, resource: string): boolean =>
-  p?.[resource]?.read === true;
-
-export const canWrite = (p: Permissions | undefined, resource: string): boolean =>
-  p?.[resource]?.write === true;
-
-/** react-admin's action names mapped to the server's rights. */
+/** react-admin's action names mapped to the server's rights; list, show and export read. */
 export const canDo = (p: Permissions | undefined, resource: string, action: string): boolean => {
   const a = p?.[resource];
   if (!a) return false;
-  if (action === 'create') return a.create;
+  if (action === 'create' || action === 'clone') return a.create;
   if (action === 'delete') return a.delete;
   if (action === 'edit') return a.write;
   return a.read;
 };
+
+export const canRead = (p: Permissions | undefined, resource: string): boolean => canDo(p, resource, 'read');
