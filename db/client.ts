@@ -109,3 +109,10 @@ async function ping(db: Db): Promise<boolean> {
 export function pgliteDirOf(dataDir: string): string {
   return join(dataDir, 'pglite');
 }
+
+/** The same server's URL for another database (`postgres` for CREATE/DROP DATABASE). */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import { createDb } from '../db/client';
+import { createDb, withDatabase } from '../db/client';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 import { flag } from './cli';
 import { generateBulk } from './generate-data';
@@ -20,10 +20,8 @@ const connections = Number(flag('connections', '50'));
 const port = Number(flag('port', '3901'));
 
 async function ensureDatabase() {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = '/postgres';
-  const admin = await createDb({ databaseUrl: u.toString(), poolMax: 1 });
+  const name = new URL(url).pathname.slice(1);
+  const admin = await createDb({ databaseUrl: withDatabase(url, 'postgres'), poolMax: 1 });
   const exists = await admin.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${name}`);
   if (Number(exists.rows[0].n) === 0) await admin.db.execute(sql.raw(`CREATE DATABASE "${name}"`));
   await admin.close();

@@ -2,14 +2,15 @@ import { createInterface } from 'node:readline/promises';
 import { eq, sql } from 'drizzle-orm';
 import { unions, users } from '../db/schema/index';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
-import { password as passwordRule } from '../server/modules/org/org.schemas';
+import { password as passwordRule, username as usernameRule } from '../server/modules/org/org.schemas';
 import { die, flag, openConfiguredDb } from './cli';
 
 // `npm run create-admin -- --username alice [--display-name 张三] [--union-code LJZH --union-name 名称]`
 // The password comes from ADMIN_PASSWORD or is asked for; there is no default.
 
-const username = (flag('username') ?? die('--username is required')).toLowerCase();
-if (!/^[a-z0-9][a-z0-9._-]{2,59}$/.test(username)) die('--username must be 3-60 lowercase letters, digits, dot, dash or underscore');
+const usernameChecked = usernameRule.safeParse(flag('username') ?? die('--username is required'));
+if (!usernameChecked.success) die(`--username ${usernameChecked.error.issues[0].message}`);
+const username = usernameChecked.data;
 
 async function askPassword(): Promise<string> {
   if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;

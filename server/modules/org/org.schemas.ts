@@ -114,7 +114,7 @@ export const buyerSchemas = crudSchemas(
   },
 );
 
-const username = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,59}$/, 'must be 3-60 lowercase letters, digits, dot, dash or underscore');
+export const username = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,59}$/, 'must be 3-60 lowercase letters, digits, dot, dash or underscore');
 export const password = z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
 
 export const userSchemas = (() => {
