@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDb, pgliteDirOf, type DbHandle } from '../db/client';
 import { parseEnv } from '../server/config';
@@ -12,14 +11,15 @@ export function flag(name: string, fallback?: string): string | undefined {
   return eq ? eq.slice(name.length + 3) : fallback;
 }
 
-export async function openConfiguredDb(): Promise<{ handle: DbHandle; embedded: boolean; dataDir: string; fresh: boolean }> {
+/** The configured database (DATABASE_URL or the embedded one under DATA_DIR), migrated. */
+export async function openConfiguredDb(): Promise<{ handle: DbHandle }> {
   const env = parseEnv(process.env);
-  const dataDir = resolve(env.DATA_DIR);
-  const embedded = !env.DATABASE_URL;
-  const fresh = embedded && !existsSync(resolve(pgliteDirOf(dataDir), 'PG_VERSION'));
-  const handle = await createDb({ databaseUrl: env.DATABASE_URL, pgliteDir: embedded ? pgliteDirOf(dataDir) : undefined });
+  const handle = await createDb({
+    databaseUrl: env.DATABASE_URL,
+    pgliteDir: env.DATABASE_URL ? undefined : pgliteDirOf(resolve(env.DATA_DIR)),
+  });
   await handle.migrate();
-  return { handle, embedded, dataDir, fresh };
+  return { handle };
 }
 
 export function die(message: string): never {

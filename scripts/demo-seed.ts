@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { Db, DbOrTx } from '../db/client';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../db/schema/index';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 
@@ -48,7 +48,7 @@ export function prng(seed: number) {
   };
 }
 
-async function insertChunked<T>(db: Db, table: Parameters<Db['insert']>[0], rows: T[], size = 500) {
+async function insertChunked<T>(db: DbOrTx, table: Parameters<Db['insert']>[0], rows: T[], size = 500) {
   for (let i = 0; i < rows.length; i += size) await db.insert(table).values(rows.slice(i, i + size) as never);
 }
 
@@ -57,8 +57,13 @@ export interface SeedOptions {
   password?: string;
 }
 
-/** Seeds the demo union into an empty, migrated database. Returns the demo accounts. */
-export async function seedDemo(db: Db, opts: SeedOptions = {}) {
+/** Seeds the demo union into an empty, migrated database, all or nothing. */
+export function seedDemo(db: Db, opts: SeedOptions = {}) {
+  // A start interrupted mid-seed must not leave a half demo that the next start takes as seeded.
+  return db.transaction((tx) => seedInto(tx, opts));
+}
+
+async function seedInto(db: DbOrTx, opts: SeedOptions) {
   const perVillage = opts.householdsPerVillage ?? 55;
   const rnd = prng(20261126);
 
@@ -172,6 +177,11 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}) {
     SELECT (SELECT count(*)::int FROM households) AS households, (SELECT count(*)::int FROM people) AS people,
            (SELECT count(*)::int FROM plots) AS plots`);
   return { union, villages: vRows, cooperatives: cRows, buyers: bRows, counts: counts.rows[0] };
+}
+
+export async function hasAnyUnion(db: Db): Promise<boolean> {
+  const res = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM unions`);
+  return Number(res.rows[0]?.n) > 0;
 }
 
 /** True when the database holds the demo union (the start banner then prints the demo logins). */

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { createDb, pgliteDirOf } from '../db/client';
-import { demoBanner, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
+import { demoBanner, hasAnyUnion, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
 import { buildApp } from './app';
 import { parseEnv, type Config } from './config';
 
@@ -46,11 +46,10 @@ async function main() {
     tokenTtlSeconds: 30 * 60,
   };
 
-  const pgliteDir = pgliteDirOf(dataDir);
-  const fresh = config.embedded && !existsSync(join(pgliteDir, 'PG_VERSION'));
-  const db = await createDb({ databaseUrl: config.databaseUrl, pgliteDir: config.embedded ? pgliteDir : undefined });
+  const db = await createDb({ databaseUrl: config.databaseUrl, pgliteDir: config.embedded ? pgliteDirOf(dataDir) : undefined });
   await db.migrate();
-  if (fresh) {
+  // An empty embedded database (new, or left empty by an interrupted first start) gets the demo.
+  if (config.embedded && !(await hasAnyUnion(db.db))) {
     logger.info('empty data folder: seeding the demo union');
     const seeded = await seedDemo(db.db);
     logger.info(seeded.counts, 'demo union seeded');

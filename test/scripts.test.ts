@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
@@ -64,4 +64,38 @@ describe('command-line scripts', () => {
     expect(res.out).toContain('EADDRINUSE');
     expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o077).toBe(0);
   });
+
+  it('the server seeds an empty embedded database, serves it and stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coop-start-'));
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    await new Promise<void>((r) => blocker.close(() => r()));
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+    delete env.DATABASE_URL;
+    delete env.JWT_SECRET;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 300 && !(await fetch(`${base}/api/ready`).then((r) => r.ok, () => false)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(out).toContain('manager.changjiang');
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo1234' }),
+      });
+      expect(login.status).toBe(200);
+      const list = await fetch(`${base}/api/households?range=[0,0]`, { headers: { authorization: `Bearer ${((await login.json()) as { token: string }).token}` } });
+      expect(list.headers.get('content-range')).toBe('households 0-0/330');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
 });
+
