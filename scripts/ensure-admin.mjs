@@ -19,5 +19,6 @@ const sources = ['admin/src', 'admin/index.html', 'admin/vite.config.ts'].filter
 const sourceTime = Math.max(...sources.map((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs)));
 if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
   console.log('Building the console (once, a few seconds)...');
-  execSync('npm run build:admin', { stdio: 'inherit' });
+  // Always a production build, even when a test runner (NODE_ENV=test) asks for it.
+  execSync('npm run build:admin', { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

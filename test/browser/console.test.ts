@@ -25,7 +25,8 @@ let base: string;
 
 beforeAll(async () => {
   if (!available) return;
-  if (!existsSync(resolve(adminRoot, 'index.html'))) execSync('npm run build:admin', { stdio: 'inherit' });
+  // Rebuilds the console when it is missing or older than its sources, as npm start does.
+  execSync('node scripts/ensure-admin.mjs', { stdio: 'inherit' });
   db = await createTestDb();
   app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, adminRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -129,13 +130,15 @@ describe.skipIf(!available)('console in a real browser', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    let current = '';
+    page.on('console', (m) => m.type() === 'error' && errors.push(`${current}: ${m.text()} ${m.location().url}`));
     await login(page, 'admin');
     const screens = [
       'villages', 'villages/create', 'cooperatives', 'cooperatives/create', 'households', 'households/create', 'households/1/show',
       'people', 'people/create', 'plots', 'plots/1/show', 'buyers', 'buyers/create', 'users', 'users/create', 'unions/1/show', 'audit-log',
     ];
     for (const screen of screens) {
+      current = screen;
       await page.goto(`${base}/#/${screen}`);
       await page.locator('main').getByText(/./).first().waitFor();
       await page.waitForLoadState('networkidle');
