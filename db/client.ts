@@ -38,6 +38,11 @@ export interface DbHandle {
 export interface CreateDbOptions {
   /** postgres:// URL; when absent the embedded PGlite is used. */
   databaseUrl?: string;
+  /**
+   * The schema owner's URL, used only to migrate; afterwards it grants the server's role
+   * (DATABASE_URL's) just the rights it needs. Unset: DATABASE_URL does both.
+   */
+  migrationUrl?: string;
   /** Folder of the embedded database; absent means in memory. */
   pgliteDir?: string;
   /** A PGlite data-dir dump to start from (tests reuse a migrated template). */
@@ -58,13 +63,20 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
       db,
       kind: 'postgres',
       async migrate() {
-        const client = await pool.connect();
+        const separate = opts.migrationUrl && opts.migrationUrl !== opts.databaseUrl;
+        const ownerPool = separate ? new pg.Pool({ connectionString: opts.migrationUrl, max: 1 }) : pool;
+        const client = await ownerPool.connect();
         try {
           await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-          await migratePg(db, { migrationsFolder });
+          await migratePg(separate ? drizzlePg(ownerPool, { schema }) : db, { migrationsFolder });
+          if (separate) {
+            const { rows } = await pool.query<{ role: string }>('SELECT current_user AS role');
+            await grantRuntimeRole(client, rows[0].role);
+          }
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
           client.release();
+          if (separate) await ownerPool.end();
         }
       },
       ping: () => ping(db),
@@ -95,6 +107,21 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
     ping: () => ping(db),
     close: () => client.close(),
   };
+}
+
+/**
+ * The server's role owns nothing: it reads and writes rows, uses sequences, and on the
+ * audit trail may only insert and seal (it cannot alter, delete, truncate, or touch the
+ * triggers and functions that guard it, which only an owner can).
+ */
+export async function grantRuntimeRole(client: pg.PoolClient | pg.Client, role: string): Promise<void> {
+  const r = pg.escapeIdentifier(role);
+  await client.query(`
+    GRANT USAGE ON SCHEMA public TO ${r};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r};
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};
+    REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM ${r};
+    GRANT UPDATE (seal, seal_prev_id) ON audit_log TO ${r};`);
 }
 
 async function ping(db: Db): Promise<boolean> {

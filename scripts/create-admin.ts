@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { eq, sql } from 'drizzle-orm';
 import { unions, users } from '../db/schema/index';
+import { writeAudit } from '../server/lib/audit';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 import { password as passwordRule, username as usernameRule } from '../server/modules/org/org.schemas';
 import { die, flag, openConfiguredDb } from './cli';
@@ -28,16 +29,24 @@ if (!checked.success) die(`Password ${checked.error.issues[0].message}`);
 const { handle } = await openConfiguredDb();
 const db = handle.db;
 const unionCode = flag('union-code', 'LJZH')!;
-let [union] = await db.select().from(unions).where(eq(unions.code, unionCode));
-if (!union) {
-  const name = flag('union-name', '武汉绿江之航农业专业合作社联合社')!;
-  [union] = await db.insert(unions).values({ code: unionCode, name }).returning();
-  console.log(`Created union ${unionCode} (${name}).`);
-}
 const [existing] = await db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.username})`, username));
 if (existing) die(`User ${username} already exists.`);
-await db.insert(users).values({
-  union_id: union.id, username, password_hash: await hashPassword(pw), display_name: flag('display-name', username)!, role: 'union_admin',
+const passwordHash = await hashPassword(pw);
+// The union (when new) and the account land together with their audit entries, or not at all.
+const createdUnion = await db.transaction(async (tx) => {
+  let [union] = await tx.select().from(unions).where(eq(unions.code, unionCode));
+  const isNew = !union;
+  const actor = () => ({ union_id: union.id, user: null, system: 'create-admin' });
+  if (!union) {
+    [union] = await tx.insert(unions).values({ code: unionCode, name: flag('union-name', '武汉绿江之航农业专业合作社联合社')! }).returning();
+    await writeAudit(tx, actor(), { action: 'create', resource: 'unions', record_id: union.id, after: union });
+  }
+  const [user] = await tx.insert(users).values({
+    union_id: union.id, username, password_hash: passwordHash, display_name: flag('display-name', username)!, role: 'union_admin',
+  }).returning();
+  await writeAudit(tx, actor(), { action: 'create', resource: 'users', record_id: user.id, after: user });
+  return isNew ? union : undefined;
 });
+if (createdUnion) console.log(`Created union ${unionCode} (${createdUnion.name}).`);
 await handle.close();
 console.log(`Administrator ${username} created in union ${unionCode}.`);

@@ -9,10 +9,12 @@ import type { DbHandle } from '../db/client';
 import type { Config } from './config';
 import { registerCrudRoutes } from './lib/crud.routes';
 import { AppError } from './lib/errors';
-import { auditResource } from './modules/audit/audit.resource';
+import idempotency from './lib/idempotency';
+import { checkModules, type AppModule, type ModuleDeps } from './lib/module';
+import { Policies } from './lib/policy';
 import { registerAuthRoutes, type LoginLimits } from './modules/auth/auth.routes';
 import { registerHealthRoutes } from './modules/health/health.routes';
-import { orgResources } from './modules/org/org.resources';
+import { usersService } from './modules/org/org.service';
 import adminStatic from './plugins/admin-static';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
@@ -20,6 +22,8 @@ import openapiPlugin from './plugins/openapi';
 
 export interface AppDeps {
   db: DbHandle;
+  /** The domains to serve (server/modules/index.ts); checked against each other at start. */
+  modules: readonly AppModule[];
   config: Pick<Config, 'jwtSecret' | 'tokenTtlSeconds'>;
   /** A pino logger; tests pass none (silent). */
   logger?: FastifyBaseLogger;
@@ -33,6 +37,11 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds the whole application on the given database. Never listens: main.ts does. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  checkModules(deps.modules);
+  const policies = new Policies(Object.assign({}, ...deps.modules.map((m) => m.policy)));
+  const constraints = new Map(deps.modules.flatMap((m) => Object.entries(m.constraintFields ?? {})));
+  const moduleDeps: ModuleDeps = { db: deps.db.db, policies, constraints };
+
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     genReqId: (req) => {
@@ -49,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('X-Request-Id', req.id);
   });
 
-  await app.register(errorsPlugin);
+  await app.register(errorsPlugin, { constraints });
   await app.register(cors, { exposedHeaders: ['Content-Range', 'X-Request-Id'] });
   await app.register(rateLimit, {
     global: false,
@@ -57,10 +66,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(authPlugin, { db: deps.db.db, secret: deps.config.jwtSecret, tokenTtlSeconds: deps.config.tokenTtlSeconds });
   await app.register(openapiPlugin);
+  await app.register(idempotency, { db: deps.db.db });
 
   registerHealthRoutes(app, deps.db);
-  registerAuthRoutes(app, { db: deps.db.db, limits: deps.loginLimits ?? { perAccount: 10, perAddress: 50 } });
-  for (const def of [...orgResources, auditResource]) registerCrudRoutes(app, deps.db.db, def);
+  registerAuthRoutes(app, {
+    db: deps.db.db, policies, users: usersService(moduleDeps), limits: deps.loginLimits ?? { perAccount: 10, perAddress: 50 },
+  });
+  for (const m of deps.modules) {
+    for (const def of m.resources) registerCrudRoutes(app, moduleDeps, def);
+    m.routes?.(app, moduleDeps);
+  }
 
   await app.register(adminStatic, { root: deps.adminRoot ?? resolve(repoRoot, 'admin/dist') });
   return app;

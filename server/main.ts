@@ -1,23 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { createDb, pgliteDirOf } from '../db/client';
 import { demoBanner, hasAnyUnion, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
 import { buildApp } from './app';
 import { parseEnv, type Config } from './config';
+import { scheduleJobs } from './jobs/index';
+import { loadOrCreateSecret } from './lib/secrets';
+import { appModules } from './modules/index';
 
-// The only place that reads the environment, listens and would schedule jobs.
-
-function loadOrCreateSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
+// The only place that reads the environment, listens and schedules jobs.
 
 async function main() {
   const started = performance.now();
@@ -40,13 +32,19 @@ async function main() {
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     dataDir,
-    jwtSecret: env.JWT_SECRET ?? loadOrCreateSecret(dataDir),
+    jwtSecret: env.JWT_SECRET ?? loadOrCreateSecret(dataDir, 'jwt-secret'),
+    auditKey: env.AUDIT_KEY ?? loadOrCreateSecret(dataDir, 'audit-key'),
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL,
     logLevel: env.LOG_LEVEL,
     embedded: !env.DATABASE_URL,
     tokenTtlSeconds: 30 * 60,
   };
 
-  const db = await createDb({ databaseUrl: config.databaseUrl, pgliteDir: config.embedded ? pgliteDirOf(dataDir) : undefined });
+  const db = await createDb({
+    databaseUrl: config.databaseUrl,
+    migrationUrl: config.migrationDatabaseUrl,
+    pgliteDir: config.embedded ? pgliteDirOf(dataDir) : undefined,
+  });
   await db.migrate();
   // An empty embedded database (new, or left empty by an interrupted first start) gets the demo.
   if (config.embedded && !(await hasAnyUnion(db.db))) {
@@ -55,10 +53,12 @@ async function main() {
     logger.info(seeded.counts, 'demo union seeded');
   }
 
-  const app = await buildApp({ db, config, logger });
+  const app = await buildApp({ db, config, logger, modules: appModules });
+  const jobs = scheduleJobs({ db: db.db, logger, auditKey: config.auditKey });
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await jobs.stop();
     await app.close();
     await db.close();
   });

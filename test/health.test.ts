@@ -1,3 +1,4 @@
+import { appModules } from '../server/modules/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../server/config';
 import { buildApp } from '../server/app';
@@ -52,9 +53,13 @@ describe('configuration', () => {
     expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 
-  it('requires JWT_SECRET with DATABASE_URL', () => {
-    expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x' })).toThrow(/JWT_SECRET/);
-    expect(parseEnv({ DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  it('requires JWT_SECRET and AUDIT_KEY with DATABASE_URL, and a migration URL only beside it', () => {
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x' })).toThrow(/JWT_SECRET[\s\S]*AUDIT_KEY/);
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'x'.repeat(32) })).toThrow(/AUDIT_KEY: is required/);
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'x'.repeat(32), AUDIT_KEY: 'short' })).toThrow(/AUDIT_KEY: must be at least 32/);
+    const env = parseEnv({ DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'x'.repeat(32), AUDIT_KEY: 'k'.repeat(32) });
+    expect(env).toMatchObject({ JWT_SECRET: 'x'.repeat(32), AUDIT_KEY: 'k'.repeat(32) });
+    expect(() => parseEnv({ MIGRATION_DATABASE_URL: 'postgres://owner@localhost/x' })).toThrow(/MIGRATION_DATABASE_URL: needs DATABASE_URL/);
   });
 });
 
@@ -72,7 +77,7 @@ describe('readiness without a database', () => {
 describe('graceful shutdown', () => {
   it('finishes a request in flight while closing, and refuses new ones', async () => {
     const db = await createTestDb();
-    const app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, adminRoot: '/nonexistent-console' });
+    const app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, modules: appModules, adminRoot: '/nonexistent-console' });
     const other = { app, db };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -1,24 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../db/client';
-import { crudService } from './crud.service';
+import { crudService, type CrudDeps } from './crud.service';
 import { errorSchema } from './http';
 import { listQuerySchema } from './list-query';
-import type { ResourceDef, Row, WriteContext } from './resource';
+import { serves, type ResourceDef, type Row, type WriteContext } from './resource';
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 /** Registers the ra-data-simple-rest routes of one resource: thin, all rules live in the service. */
-export function registerCrudRoutes(app: FastifyInstance, db: Db, def: ResourceDef) {
-  const service = crudService(db, def);
+export function registerCrudRoutes(app: FastifyInstance, deps: CrudDeps, def: ResourceDef) {
+  const service = crudService(deps, def);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const base = `/api/${def.name}`;
   const security = [{ bearerAuth: [] }];
-  const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
+  const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema };
   const ctx = (req: FastifyRequest): WriteContext => ({ user: req.user, requestId: req.id });
 
-  r.get(base, {
+  if (serves(def, 'list')) r.get(base, {
     onRequest: [app.authenticate],
     schema: { tags: [def.tag], summary: `List ${def.name}`, security, querystring: listQuerySchema, response: { 200: z.array(def.record), ...errors } },
   }, async (req, reply) => {
@@ -28,14 +27,12 @@ export function registerCrudRoutes(app: FastifyInstance, db: Db, def: ResourceDe
     return rows;
   });
 
-  r.get(`${base}/:id`, {
+  if (serves(def, 'get')) r.get(`${base}/:id`, {
     onRequest: [app.authenticate],
     schema: { tags: [def.tag], summary: `Get one of ${def.name}`, security, params: idParams, response: { 200: def.record, ...errors } },
   }, async (req) => service.get(ctx(req), req.params.id));
 
-  if (def.writable === false) return;
-
-  if (def.creatable !== false) {
+  if (serves(def, 'create')) {
     r.post(base, {
       onRequest: [app.authenticate],
       schema: { tags: [def.tag], summary: `Create one of ${def.name}`, security, body: def.create, response: { 201: def.record, ...errors } },
@@ -45,14 +42,12 @@ export function registerCrudRoutes(app: FastifyInstance, db: Db, def: ResourceDe
     });
   }
 
-  r.put(`${base}/:id`, {
+  if (serves(def, 'update')) r.put(`${base}/:id`, {
     onRequest: [app.authenticate],
     schema: { tags: [def.tag], summary: `Update one of ${def.name}`, security, params: idParams, body: def.update, response: { 200: def.record, ...errors } },
   }, async (req) => service.update(ctx(req), req.params.id, req.body as Row));
 
-  if (def.deletable === false) return;
-
-  r.delete(`${base}/:id`, {
+  if (serves(def, 'delete')) r.delete(`${base}/:id`, {
     onRequest: [app.authenticate],
     schema: { tags: [def.tag], summary: `Delete one of ${def.name}`, security, params: idParams, response: { 200: def.record, ...errors } },
   }, async (req) => service.remove(ctx(req), req.params.id));

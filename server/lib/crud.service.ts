@@ -1,10 +1,11 @@
-import type { Db, DbOrTx } from '../../db/client';
-import { insertAudit, type AuditEntry } from '../modules/audit/audit.repository';
+import type { DbOrTx } from '../../db/client';
+import { writeAudit } from './audit';
 import { deleteRow, findRow, insertRow, listRows, updateRow } from './crud.repository';
 import { mapDbError } from './db-errors';
 import { conflict, notFound, validationError, type FieldErrors } from './errors';
 import type { ListQuery } from './list-query';
-import { requireScope } from './policy';
+import type { ModuleDeps } from './module';
+import type { Scope } from './policy';
 import { assertWithinScope, publicRow, scopeCondition, type ResourceDef, type Row, type WriteContext } from './resource';
 
 /** Kept by the server and echoed back by react-admin: ignored on update, never compared. */
@@ -18,98 +19,108 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || (a == null && b == null);
 }
 
-/** Database errors that are the caller's mistake become 4xx; the transaction has rolled back. */
-async function translated<T>(op: 'write' | 'delete', fn: () => Promise<T>): Promise<T> {
+/**
+ * The fields of an update body the writer may change, after the version check: a stale
+ * version is 409, a changed read-only field is 400. Shared by the generic CRUD and by
+ * services that replace its update.
+ */
+export function changesOf(def: ResourceDef, writeScope: Scope, before: Row, body: Row): Row {
+  if (body.version !== undefined && body.version !== before.version) {
+    throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
+      version: `is ${String(body.version)}, current is ${String(before.version)}`,
+    });
+  }
+  const input: Row = {};
+  const errors: FieldErrors = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'version' || serverManaged.has(key)) continue;
+    const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
+    if (readOnly) {
+      if (!same(before[key], value)) errors[key] = 'is read-only';
+    } else input[key] = value;
+  }
+  if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
+  return input;
+}
+
+export type CrudDeps = Pick<ModuleDeps, 'db' | 'policies' | 'constraints'>;
+
+/** Runs a write; database errors that are the caller's mistake become 4xx (the transaction rolled back). */
+export async function translated<T>(deps: Pick<CrudDeps, 'constraints'>, op: 'write' | 'delete', fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw mapDbError(err, op) ?? err;
+    throw mapDbError(err, op, deps.constraints) ?? err;
   }
 }
 
-export function crudService(db: Db, def: ResourceDef) {
-  /** The audit entry of a change, written in the change's own transaction. */
-  const audit = (tx: DbOrTx, ctx: WriteContext, action: AuditEntry['action'], id: unknown, before?: Row, after?: Row) =>
-    insertAudit(tx, {
-      union_id: ctx.user.union_id, user_id: ctx.user.id, username: ctx.user.username, action, resource: def.name,
-      record_id: String(id), before: before ? publicRow(def, before) : null, after: after ? publicRow(def, after) : null,
-      request_id: ctx.requestId,
-    });
+/** The audit entry of a change to one resource, written in the change's own transaction. */
+export const auditChange = (tx: DbOrTx, ctx: WriteContext, def: ResourceDef, action: string, id: unknown, before?: Row, after?: Row) =>
+  writeAudit(tx, { union_id: ctx.user.union_id, user: ctx.user, requestId: ctx.requestId }, {
+    action, resource: def.name, record_id: String(id),
+    before: before ? publicRow(def, before) : null, after: after ? publicRow(def, after) : null,
+  });
+
+export function crudService(deps: CrudDeps, def: ResourceDef) {
+  const { db, policies } = deps;
+  const readScopeOf = (ctx: WriteContext) => scopeCondition(def, ctx.user, policies.require(ctx.user, def.name, 'read'));
 
   return {
     async list(ctx: WriteContext, query: ListQuery) {
-      const scope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
-      const res = await listRows(db, def, query, scope);
+      const res = await listRows(db, def, query, readScopeOf(ctx));
       return { ...res, rows: res.rows.map((r) => publicRow(def, r)) };
     },
 
     async get(ctx: WriteContext, id: number) {
-      const scope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
-      const row = await findRow(db, def, id, scope);
+      const row = await findRow(db, def, id, readScopeOf(ctx));
       if (!row) throw notFound(def.name);
       return publicRow(def, row);
     },
 
     async create(ctx: WriteContext, input: Row) {
-      const writeScope = requireScope(ctx.user, def.name, 'create');
-      return translated('write', () =>
+      const writeScope = policies.require(ctx.user, def.name, 'create');
+      return translated(deps, 'write', () =>
         db.transaction(async (tx) => {
           const prepared = def.prepare ? await def.prepare(tx, ctx, input) : input;
           const values = { ...prepared, union_id: ctx.user.union_id };
           assertWithinScope(def, ctx.user, writeScope, values);
           const row = await insertRow(tx, def, values);
-          await audit(tx, ctx, 'create', row.id, undefined, row);
+          await auditChange(tx, ctx, def, 'create', row.id, undefined, row);
           return publicRow(def, row);
         }),
       );
     },
 
     async update(ctx: WriteContext, id: number, body: Row) {
-      const writeScope = requireScope(ctx.user, def.name, 'update');
+      const writeScope = policies.require(ctx.user, def.name, 'update');
       // A row outside what the user may read answers 404 (never 403), so ids reveal nothing.
-      const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
-      return translated('write', () =>
+      const readScope = readScopeOf(ctx);
+      return translated(deps, 'write', () =>
         db.transaction(async (tx) => {
           const before = await findRow(tx, def, id, readScope, true);
           if (!before) throw notFound(def.name);
           assertWithinScope(def, ctx.user, writeScope, before);
-
-          if (body.version !== undefined && body.version !== before.version) {
-            throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
-              version: `is ${String(body.version)}, current is ${String(before.version)}`,
-            });
-          }
-          const input: Row = {};
-          const errors: FieldErrors = {};
-          for (const [key, value] of Object.entries(body)) {
-            if (key === 'version' || serverManaged.has(key)) continue;
-            const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
-            if (readOnly) {
-              if (!same(before[key], value)) errors[key] = 'is read-only';
-            } else input[key] = value;
-          }
-          if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
-
+          const input = changesOf(def, writeScope, before, body);
           const prepared = def.prepare ? await def.prepare(tx, ctx, input, before) : input;
           // A row may not be moved out of the writer's scope either.
           assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
           const row = await updateRow(tx, def, id, prepared);
-          await audit(tx, ctx, 'update', id, before, row);
+          await auditChange(tx, ctx, def, 'update', id, before, row);
           return publicRow(def, row);
         }),
       );
     },
 
     async remove(ctx: WriteContext, id: number) {
-      const writeScope = requireScope(ctx.user, def.name, 'delete');
-      const readScope = scopeCondition(def, ctx.user, requireScope(ctx.user, def.name, 'read'));
-      return translated('delete', () =>
+      const writeScope = policies.require(ctx.user, def.name, 'delete');
+      const readScope = readScopeOf(ctx);
+      return translated(deps, 'delete', () =>
         db.transaction(async (tx) => {
           const before = await findRow(tx, def, id, readScope, true);
           if (!before) throw notFound(def.name);
           assertWithinScope(def, ctx.user, writeScope, before);
           await deleteRow(tx, def, id);
-          await audit(tx, ctx, 'delete', id, before, undefined);
+          await auditChange(tx, ctx, def, 'delete', id, before, undefined);
           return publicRow(def, before);
         }),
       );

@@ -9,11 +9,8 @@ interface PgErrorLike {
 }
 
 /** Constraint name -> the API field it guards, for constraints whose name does not say it. */
-const constraintFields: Record<string, string> = {};
-
-export function registerConstraintFields(map: Record<string, string>) {
-  Object.assign(constraintFields, map);
-}
+export type ConstraintFields = ReadonlyMap<string, string>;
+const none: ConstraintFields = new Map();
 
 /** drizzle wraps driver errors; both pg and PGlite expose the SQLSTATE on the cause. */
 export function pgErrorOf(err: unknown): PgErrorLike | undefined {
@@ -26,9 +23,10 @@ export function pgErrorOf(err: unknown): PgErrorLike | undefined {
   return undefined;
 }
 
-function fieldOf(pgErr: PgErrorLike): string {
+function fieldOf(pgErr: PgErrorLike, fields: ConstraintFields): string {
   const name = pgErr.constraint ?? '';
-  if (constraintFields[name]) return constraintFields[name];
+  const known = fields.get(name);
+  if (known) return known;
   if (pgErr.column) return pgErr.column;
   // Conventions of db/schema: <table>_<field>_fk, <table>_union_<field>_key, <table>_<field>_<rule>.
   const fk = /^[a-z]+_([a-z_]+)_fk$/.exec(name);
@@ -44,10 +42,10 @@ function fieldOf(pgErr: PgErrorLike): string {
  * Maps a database error to the caller's mistake it reveals, or undefined when it is ours.
  * `op` tells whether a foreign-key failure means "points at nothing" or "still in use".
  */
-export function mapDbError(err: unknown, op: 'write' | 'delete' = 'write'): AppError | undefined {
+export function mapDbError(err: unknown, op: 'write' | 'delete' = 'write', fields: ConstraintFields = none): AppError | undefined {
   const pgErr = pgErrorOf(err);
   if (!pgErr?.code) return undefined;
-  const field = fieldOf(pgErr);
+  const field = fieldOf(pgErr, fields);
   switch (pgErr.code) {
     case '23505':
       return conflict('DUPLICATE', 'A record with this value already exists', { [field]: 'already exists' });

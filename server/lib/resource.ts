@@ -38,12 +38,17 @@ export interface ResourceDef {
   hidden?: string[];
   /** Turns validated input into column values (hash a password, derive a village...). */
   prepare?: (db: DbOrTx, ctx: WriteContext, input: Row, before?: Row) => Promise<Row>;
-  /** false: read-only resource (no POST, PUT or DELETE). */
-  writable?: boolean;
-  /** false: rows are edited but never created or deleted through the API. */
-  creatable?: boolean;
-  deletable?: boolean;
+  /**
+   * The generic routes served (default: all). A resource whose writes carry rules keeps
+   * the generic reads and leaves out the writes its module's own routes replace.
+   */
+  operations?: readonly Operation[];
 }
+
+export const operations = ['list', 'get', 'create', 'update', 'delete'] as const;
+export type Operation = (typeof operations)[number];
+
+export const serves = (def: ResourceDef, op: Operation): boolean => (def.operations ?? operations).includes(op);
 
 /** The row filter that keeps a scoped user inside their union and scope. */
 export function scopeCondition(def: ResourceDef, user: AuthUser, scope: Scope): SQL {

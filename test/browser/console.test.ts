@@ -1,3 +1,4 @@
+import { appModules } from '../../server/modules/index';
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   // Rebuilds the console when it is missing or older than its sources, as npm start does.
   execSync('node scripts/ensure-admin.mjs', { stdio: 'inherit' });
   db = await createTestDb();
-  app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, adminRoot });
+  app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, modules: appModules, adminRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   browser = await chromium.launch({

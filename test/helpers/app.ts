@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../server/app';
 import type { DbHandle } from '../../db/client';
 import { createTestDb } from './db';
+import { appModules } from '../../server/modules/index';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const DEMO_PASSWORD = 'demo1234';
@@ -18,6 +19,7 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
   const db = await createTestDb();
   const app = await buildApp({
     db,
+    modules: appModules,
     config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 },
     adminRoot: '/nonexistent-console',
     loginLimits: { perAccount: 1000, perAddress: 1000 },

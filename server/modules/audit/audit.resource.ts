@@ -1,23 +1,25 @@
 import { z } from 'zod';
 import { auditLog } from '../../../db/schema/index';
-import { definePolicy } from '../../lib/policy';
+import type { PolicyMap } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
 import { plainString } from '../../lib/zod-fields';
 
-definePolicy('audit-log', { union_admin: { read: 'union' } });
+export const auditPolicy: PolicyMap = { 'audit-log': { union_admin: { read: 'union' } } };
 
 const record = z.object({
   id: z.number().int(),
   union_id: z.number().int(),
   user_id: z.number().int().nullable(),
   username: z.string().nullable(),
-  action: z.enum(['create', 'update', 'delete']),
+  action: z.string().describe('create, update, delete or a verb (login, change-password...)'),
   resource: z.string(),
   record_id: z.string(),
   before: z.unknown(),
   after: z.unknown(),
   request_id: z.string().nullable(),
   at: z.string(),
+  seal: z.string().nullable().describe('HMAC-SHA-256 chaining this row to the previous one of its union; null until sealed'),
+  seal_prev_id: z.number().int().nullable().describe('the previous row of the chain when sealed'),
 });
 
 /** Read-only for administrators: the trail is written only by the services, in their transactions. */
@@ -30,7 +32,7 @@ export const auditResource: ResourceDef = {
     sortable: { at: auditLog.at, resource: auditLog.resource, action: auditLog.action, username: auditLog.username },
     filters: {
       resource: { column: auditLog.resource, value: plainString().max(60) },
-      action: { column: auditLog.action, value: z.enum(['create', 'update', 'delete']) },
+      action: { column: auditLog.action, value: plainString().max(60) },
       user_id: { column: auditLog.user_id, value: z.coerce.number().int().positive() },
       record_id: { column: auditLog.record_id, value: z.union([plainString().max(60), z.number().int().transform(String)]) },
       at: { column: auditLog.at, value: z.coerce.date(), kind: 'range' },
@@ -43,5 +45,5 @@ export const auditResource: ResourceDef = {
   create: z.object({}).strict(),
   update: z.object({}).strict(),
   readOnly: [],
-  writable: false,
+  operations: ['list', 'get'],
 };

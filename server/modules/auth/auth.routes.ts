@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../../db/client';
 import { AppError } from '../../lib/errors';
+import type { Policies } from '../../lib/policy';
+import type { UsersService } from '../org/org.service';
 import { errorSchema } from '../../lib/http';
 import { loginBody, meResponse, tokenResponse } from './auth.schemas';
 import { login, sessionOf } from './auth.service';
@@ -15,6 +17,8 @@ export interface LoginLimits {
 
 export interface AuthRouteOptions {
   db: Db;
+  policies: Policies;
+  users: UsersService;
   limits: LoginLimits;
 }
 
@@ -53,17 +57,17 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
       response: { 200: tokenResponse, 400: errorSchema, 401: errorSchema, 429: errorSchema },
     },
   }, async (req) => {
-    const account = await login(opts.db, req.body.username, req.body.password);
-    return { ...app.issueToken(account), user: await sessionOf(opts.db, account.user) };
+    const account = await login(opts.db, req.body.username, req.body.password, (u) => opts.users.recordLogin(u, req.id));
+    return { ...app.issueToken(account), user: await sessionOf(opts.db, opts.policies, account.user) };
   });
 
   r.get('/api/auth/me', {
     onRequest: [app.authenticate],
     schema: { tags: ['auth'], summary: 'The signed-in user, with the rights the console uses', security, response: { 200: meResponse, 401: errorSchema } },
-  }, async (req) => ({ user: await sessionOf(opts.db, req.user) }));
+  }, async (req) => ({ user: await sessionOf(opts.db, opts.policies, req.user) }));
 
   r.post('/api/auth/refresh', {
     onRequest: [app.authenticate],
     schema: { tags: ['auth'], summary: 'Exchange a valid token for a fresh one', security, response: { 200: tokenResponse, 401: errorSchema } },
-  }, async (req) => ({ ...app.issueToken({ user: req.user, credential: req.credential }), user: await sessionOf(opts.db, req.user) }));
+  }, async (req) => ({ ...app.issueToken({ user: req.user, credential: req.credential }), user: await sessionOf(opts.db, opts.policies, req.user) }));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '../../lib/policy';
+import { roles, scopeFields } from '../../lib/policy';
 import { plainString } from '../../lib/zod-fields';
 
 export const loginBody = z
@@ -21,8 +21,9 @@ export const sessionUser = z.object({
   buyer_id: z.number().int().nullable(),
   union_name: z.string(),
   permissions: z
-    .record(z.string(), z.object({ read: z.boolean(), write: z.boolean(), create: z.boolean(), delete: z.boolean() }))
-    .describe('resource -> rights, for the console menu and buttons'),
+    .record(z.string(), z.object({ read: z.boolean(), create: z.boolean(), update: z.boolean(), delete: z.boolean(), verbs: z.array(z.string()) }))
+    .describe('resource -> rights (verbs: the non-CRUD actions the role may run), for the console menu and buttons'),
+  role_scope_fields: z.record(z.enum(roles), z.array(z.enum(scopeFields))).describe('role -> the scope fields its accounts carry'),
 });
 
 export const tokenResponse = z.object({ token: z.string(), expires_at: z.string(), user: sessionUser });

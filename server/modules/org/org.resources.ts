@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../../../db/schema/index';
-import { registerConstraintFields } from '../../lib/db-errors';
 import type { FilterSpec } from '../../lib/list-query';
 import { roles } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
@@ -9,12 +8,11 @@ import {
   buyerKinds, buyerSchemas, cooperativeSchemas, householdSchemas, personRoles, personSchemas, plotSchemas, unionSchemas,
   userSchemas, villageSchemas,
 } from './org.schemas';
-import { prepareUser } from './org.service';
-import './org.policy';
 
-// The organisation's resources, declared once; lib/crud.* serve them.
+// The organisation's resources, declared once; lib/crud.* serve them. Users keep the
+// generic reads and delete; their create and update carry rules (org.service.ts).
 
-registerConstraintFields({
+export const orgConstraintFields = {
   users_username_key: 'username',
   users_role_scope: 'role',
   plots_area_positive: 'area_mu',
@@ -23,7 +21,7 @@ registerConstraintFields({
   people_birth_year_range: 'birth_year',
   cooperatives_village_key: 'village_id',
   villages_union_name_key: 'name',
-});
+};
 
 const idRef = z.coerce.number().int().positive().max(2_147_483_647);
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
@@ -42,8 +40,7 @@ export const unionResource: ResourceDef = {
   scopeColumns: {},
   ...unionSchemas,
   readOnly: [...readOnlyBase, 'is_demo'],
-  creatable: false,
-  deletable: false,
+  operations: ['list', 'get', 'update'],
 };
 
 export const villageResource: ResourceDef = {
@@ -181,9 +178,9 @@ export const userResource: ResourceDef = {
   scopeColumns: { self: users.id },
   ...userSchemas,
   readOnly: readOnlyBase,
-  selfWritable: ['display_name', 'phone', 'password'],
+  selfWritable: ['display_name', 'phone'],
   hidden: ['password_hash'],
-  prepare: prepareUser,
+  operations: ['list', 'get', 'delete'],
 };
 
 export const orgResources = [

@@ -144,3 +144,12 @@ export const userSchemas = (() => {
     .strict();
   return { ...s, update };
 })();
+
+/** `POST /api/users/:id/change-password`: the user's own password, against the current one. */
+export const changePasswordBody = z
+  .object({
+    current_password: z.string().min(1, 'is required').max(200, 'must be at most 200 characters'),
+    new_password: password,
+  })
+  .strict();
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;

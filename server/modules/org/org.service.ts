@@ -1,56 +1,122 @@
-import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client';
-import { cooperatives, households } from '../../../db/schema/index';
-import { validationError, type FieldErrors } from '../../lib/errors';
-import type { Role } from '../../lib/policy';
-import type { Row, WriteContext } from '../../lib/resource';
-import { hashPassword } from '../auth/auth.passwords';
-
-const scopeFields = ['cooperative_id', 'village_id', 'household_id', 'buyer_id'] as const;
-/** Which scope fields each role needs; the others must be empty (the database checks it too). */
-const needs: Record<Role, readonly (typeof scopeFields)[number][]> = {
-  union_admin: [],
-  union_sales: [],
-  coop_manager: ['cooperative_id', 'village_id'],
-  village_cadre: ['village_id'],
-  buyer: ['buyer_id'],
-  member: ['household_id', 'village_id'],
-};
+import { writeAudit } from '../../lib/audit';
+import { auditChange, changesOf, translated, type CrudDeps } from '../../lib/crud.service';
+import { notFound, validationError, type FieldErrors } from '../../lib/errors';
+import { roleScopeFields, scopeFields, type Role } from '../../lib/policy';
+import { assertWithinScope, publicRow, scopeCondition, type Row, type WriteContext } from '../../lib/resource';
+import type { Tx } from '../../../db/client';
+import { hashPassword, verifyPassword } from '../auth/auth.passwords';
+import { findUser, insertUser, stampLogin, updateUser, villageOfCooperative, villageOfHousehold } from './org.repository';
+import { userResource as def } from './org.resources';
+import type { ChangePasswordBody } from './org.schemas';
 
 /**
- * Users: hash the password, derive the village a manager's cooperative or a member's
- * household lies in, and clear scope fields the role does not use.
+ * The rules of accounts, beside the generic reads: a password is stored only as its hash,
+ * a role carries exactly the scope fields it needs (a manager's village follows from the
+ * cooperative, a member's from the household), and one's own password changes only
+ * against the current one.
  */
-export async function prepareUser(db: DbOrTx, ctx: WriteContext, input: Row, before?: Row): Promise<Row> {
-  const out: Row = { ...input };
-  if (typeof input.password === 'string') out.password_hash = await hashPassword(input.password);
-  delete out.password;
-  if (!before && !out.password_hash) throw validationError({ password: 'is required' });
+export function usersService(deps: CrudDeps) {
+  const { db, policies } = deps;
 
-  const touchesScope = 'role' in input || scopeFields.some((f) => f in input);
-  if (!touchesScope) return out;
-  const merged = { ...before, ...out } as Row;
-  const role = merged.role as Role;
-  const errors: FieldErrors = {};
+  /** Hashes a new password and settles the scope fields of the (possibly new) role. */
+  async function settle(tx: Tx, ctx: WriteContext, input: Row, before?: Row): Promise<Row> {
+    const out: Row = { ...input };
+    delete out.password;
+    if (typeof input.password === 'string') out.password_hash = await hashPassword(input.password);
+    if (!before && !out.password_hash) throw validationError({ password: 'is required' });
 
-  if (role === 'coop_manager' && typeof merged.cooperative_id === 'number') {
-    const [coop] = await db.select({ village_id: cooperatives.village_id }).from(cooperatives)
-      .where(and(eq(cooperatives.id, merged.cooperative_id), eq(cooperatives.union_id, ctx.user.union_id)));
-    if (!coop) errors.cooperative_id = 'does not exist or is outside your union';
-    else merged.village_id = coop.village_id;
+    const touchesScope = 'role' in input || scopeFields.some((f) => f in input);
+    if (!touchesScope) return out;
+    const merged: Row = { ...before, ...out };
+    const role = merged.role as Role;
+    const errors: FieldErrors = {};
+    if (role === 'coop_manager' && typeof merged.cooperative_id === 'number') {
+      const village = await villageOfCooperative(tx, ctx.user.union_id, merged.cooperative_id);
+      if (village === undefined) errors.cooperative_id = 'does not exist or is outside your union';
+      else merged.village_id = village;
+    }
+    if (role === 'member' && typeof merged.household_id === 'number') {
+      const village = await villageOfHousehold(tx, ctx.user.union_id, merged.household_id);
+      if (village === undefined) errors.household_id = 'does not exist or is outside your union';
+      else merged.village_id = village;
+    }
+    for (const f of scopeFields) {
+      if (roleScopeFields[role].includes(f)) {
+        if (merged[f] == null) errors[f] ??= `is required for the role ${role}`;
+        out[f] = merged[f];
+      } else out[f] = null;
+    }
+    if (Object.keys(errors).length) throw validationError(errors);
+    return out;
   }
-  if (role === 'member' && typeof merged.household_id === 'number') {
-    const [hh] = await db.select({ village_id: households.village_id }).from(households)
-      .where(and(eq(households.id, merged.household_id), eq(households.union_id, ctx.user.union_id)));
-    if (!hh) errors.household_id = 'does not exist or is outside your union';
-    else merged.village_id = hh.village_id;
-  }
-  for (const f of scopeFields) {
-    if (needs[role].includes(f)) {
-      if (merged[f] == null) errors[f] ??= `is required for the role ${role}`;
-      out[f] = merged[f];
-    } else out[f] = null;
-  }
-  if (Object.keys(errors).length) throw validationError(errors);
-  return out;
+
+  return {
+    async create(ctx: WriteContext, input: Row) {
+      const scope = policies.require(ctx.user, def.name, 'create');
+      return translated(deps, 'write', () =>
+        db.transaction(async (tx) => {
+          const values = { ...(await settle(tx, ctx, input)), union_id: ctx.user.union_id };
+          assertWithinScope(def, ctx.user, scope, values);
+          const row = await insertUser(tx, values);
+          await auditChange(tx, ctx, def, 'create', row.id, undefined, row);
+          return publicRow(def, row);
+        }),
+      );
+    },
+
+    async update(ctx: WriteContext, id: number, body: Row) {
+      const scope = policies.require(ctx.user, def.name, 'update');
+      const readScope = scopeCondition(def, ctx.user, policies.require(ctx.user, def.name, 'read'));
+      // Setting a password by update is the administrator's reset of someone else's; one's
+      // own goes through change-password, which asks for the current one.
+      if (body.password !== undefined && id === ctx.user.id) {
+        throw validationError({ password: 'change your own password with change-password, giving the current one' });
+      }
+      return translated(deps, 'write', () =>
+        db.transaction(async (tx) => {
+          const before = await findUser(tx, id, readScope, true);
+          if (!before) throw notFound(def.name);
+          assertWithinScope(def, ctx.user, scope, before);
+          const changes = await settle(tx, ctx, changesOf(def, scope, before, body), before);
+          assertWithinScope(def, ctx.user, scope, { ...before, ...changes });
+          const row = await updateUser(tx, id, changes);
+          await auditChange(tx, ctx, def, 'update', id, before, row);
+          return publicRow(def, row);
+        }),
+      );
+    },
+
+    /** `POST /api/users/:id/change-password`: only one's own account, and only with the current password. */
+    async changePassword(ctx: WriteContext, id: number, body: ChangePasswordBody) {
+      const scope = policies.requireVerb(ctx.user, def.name, 'change-password');
+      const readScope = scopeCondition(def, ctx.user, scope);
+      return db.transaction(async (tx) => {
+        const before = await findUser(tx, id, readScope, true);
+        if (!before) throw notFound(def.name);
+        if (!(await verifyPassword(before.password_hash as string, body.current_password))) {
+          throw validationError({ current_password: 'is not your current password' }, 'The current password is wrong');
+        }
+        if (body.new_password === body.current_password) {
+          throw validationError({ new_password: 'must differ from the current password' });
+        }
+        const row = await updateUser(tx, id, { password_hash: await hashPassword(body.new_password) });
+        await auditChange(tx, ctx, def, 'change-password', id, before, row);
+        return publicRow(def, row);
+      });
+    },
+
+    /** The sign-in stamp, audited like every change to an account. */
+    async recordLogin(user: { id: number; union_id: number; username: string }, requestId: string) {
+      await db.transaction(async (tx) => {
+        const stamped = await stampLogin(tx, user.id);
+        if (!stamped) return;
+        await writeAudit(tx, { union_id: user.union_id, user, requestId }, {
+          action: 'login', resource: def.name, record_id: user.id,
+          before: { last_login_at: stamped.before.last_login_at }, after: { last_login_at: stamped.after.last_login_at },
+        });
+      });
+    },
+  };
 }
+
+export type UsersService = ReturnType<typeof usersService>;

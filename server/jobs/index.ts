@@ -1,0 +1,34 @@
+import cron from 'node-cron';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/client';
+import { expireIdempotencyKeysJob } from './expire-idempotency-keys';
+import { sealAuditJob } from './seal-audit';
+
+export interface JobDeps {
+  db: Db;
+  logger: FastifyBaseLogger;
+  auditKey: string;
+}
+
+/** Schedules the server's jobs (main.ts only); each run is skipped while the previous one is busy. */
+export function scheduleJobs(deps: JobDeps) {
+  const log = deps.logger.child({ component: 'jobs' });
+  const run = (name: string, fn: () => Promise<unknown>) => async () => {
+    try {
+      const result = await fn();
+      log.debug({ job: name, result }, 'job done');
+    } catch (err) {
+      log.error({ err, job: name }, 'job failed');
+    }
+  };
+  const tasks = [
+    // Every 5 seconds: "shortly after commit", without a lock on any writer.
+    cron.schedule('*/5 * * * * *', run('seal-audit', () => sealAuditJob(deps.db, deps.auditKey)), { name: 'seal-audit', noOverlap: true }),
+    cron.schedule('17 * * * *', run('expire-idempotency-keys', () => expireIdempotencyKeysJob(deps.db)), { name: 'expire-idempotency-keys', noOverlap: true }),
+  ];
+  return {
+    async stop() {
+      for (const t of tasks) await t.stop();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db, DbOrTx } from '../../db/client';
+import { idempotencyKeys } from '../../db/schema/index';
+import { AppError, conflict, validationError } from './errors';
+
+/**
+ * `Idempotency-Key` on any authenticated write (POST, PUT, PATCH, DELETE): the key is kept
+ * per user with a hash of the request. A replay with the same request returns the first
+ * response (status and body) without running the write again; the same key with another
+ * request answers 422; a replay while the first is still running answers 409. A request
+ * that failed releases its key, so that it can be retried. Keys are kept at least 24 hours
+ * (jobs/expire-idempotency-keys.ts deletes them after KEEP_HOURS).
+ */
+
+export const HEADER = 'idempotency-key';
+export const KEEP_HOURS = 24;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The key this request claimed, to store its response under. */
+    idempotencyKey?: string;
+  }
+}
+
+/** Object keys sorted, so that the same body hashes the same whatever its key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestHash(req: Pick<FastifyRequest, 'method' | 'url' | 'body'>): string {
+  return createHash('sha256').update(`${req.method}\n${req.url}\n${canonical(req.body ?? null)}`).digest('hex');
+}
+
+/** Claims the key for this request: true when it is new; otherwise the row that holds it. */
+async function claim(db: DbOrTx, row: typeof idempotencyKeys.$inferInsert) {
+  const inserted = await db.insert(idempotencyKeys).values(row).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  if (inserted.length) return { claimed: true as const };
+  const [held] = await db.select().from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.user_id, row.user_id), eq(idempotencyKeys.key, row.key)));
+  // Released between the two statements: claim again.
+  if (!held) return claim(db, row);
+  return { claimed: false as const, held };
+}
+
+export async function expireIdempotencyKeys(db: Db, hours = 2 * KEEP_HOURS): Promise<number> {
+  const res = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.created_at, sql`now() - make_interval(hours => ${hours})`));
+  return res.rowCount ?? 0;
+}
+
+export default fp(async function idempotency(app: FastifyInstance, opts: { db: Db }) {
+  const { db } = opts;
+  app.decorateRequest('idempotencyKey', undefined);
+
+  // After authentication and validation: the key belongs to a user, and a request that is
+  // refused as malformed never claims one.
+  app.addHook('preHandler', async (req, reply) => {
+    const raw = req.headers[HEADER];
+    if (raw === undefined || !WRITES.has(req.method) || !req.user) return;
+    // A route whose response is a secret (a fresh token) is not stored for replays.
+    if ((req.routeOptions.config as { idempotency?: boolean }).idempotency === false) return;
+    const key = Array.isArray(raw) ? raw.join(',') : raw;
+    if (!KEY.test(key)) {
+      throw validationError({ 'Idempotency-Key': 'must be 1-200 visible ASCII characters' }, 'Invalid Idempotency-Key header');
+    }
+    const hash = requestHash(req);
+    const res = await claim(db, {
+      user_id: req.user.id, union_id: req.user.union_id, key, request_hash: hash, method: req.method, path: req.url.slice(0, 2048),
+    });
+    if (res.claimed) {
+      req.idempotencyKey = key;
+      return;
+    }
+    if (res.held.request_hash !== hash) {
+      throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another request', {
+        'Idempotency-Key': 'was used with another method, URL or body',
+      });
+    }
+    if (res.held.status_code === null) {
+      reply.header('retry-after', 1);
+      throw conflict('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still running; retry shortly');
+    }
+    return reply
+      .code(res.held.status_code)
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('idempotent-replayed', 'true')
+      .send(res.held.response);
+  });
+
+  // Success stores the response for replays; failure releases the key (nothing was written).
+  app.addHook('onSend', async (req, reply, payload) => {
+    const key = req.idempotencyKey;
+    if (!key) return payload;
+    req.idempotencyKey = undefined;
+    const where = and(eq(idempotencyKeys.user_id, req.user.id), eq(idempotencyKeys.key, key), isNull(idempotencyKeys.status_code));
+    try {
+      if (reply.statusCode < 400) {
+        const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload ?? null);
+        await db.update(idempotencyKeys).set({ status_code: reply.statusCode, response: body, completed_at: sql`now()` }).where(where);
+      } else {
+        await db.delete(idempotencyKeys).where(where);
+      }
+    } catch (err) {
+      // The write itself is done (or undone); an unrecorded key only answers 409 until it expires.
+      req.log.error({ err, key }, 'could not record the idempotency key');
+    }
+    return payload;
+  });
+});

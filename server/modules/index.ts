@@ -1,0 +1,6 @@
+import type { AppModule } from '../lib/module';
+import { auditModule } from './audit/audit.module';
+import { orgModule } from './org/org.module';
+
+/** The modules the server runs with; main.ts and the tests pass them to buildApp. */
+export const appModules: readonly AppModule[] = [orgModule, auditModule];
