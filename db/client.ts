@@ -64,7 +64,8 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
       kind: 'postgres',
       async migrate() {
         const separate = opts.migrationUrl && opts.migrationUrl !== opts.databaseUrl;
-        const ownerPool = separate ? new pg.Pool({ connectionString: opts.migrationUrl, max: 1 }) : pool;
+        // Two connections: one holds the advisory lock while the migrator uses the other.
+        const ownerPool = separate ? new pg.Pool({ connectionString: opts.migrationUrl, max: 2 }) : pool;
         const client = await ownerPool.connect();
         try {
           await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -1,16 +1,39 @@
 import { createHmac } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../db/schema/index';
+import { hashPassword } from '../server/modules/auth/auth.passwords';
+import { fingerprint } from '../server/plugins/auth';
 import { createTestApp, DEMO_PASSWORD, TEST_SECRET, type TestContext } from './helpers/app';
+import { makeUnion, makeUser, type User } from './helpers/factories';
 
 let t: TestContext;
+/** The account whose tokens the token tests forge. */
+let forger: User;
+let forgerPassword: string;
 beforeAll(async () => {
   t = await createTestApp({ loginLimits: { perAccount: 3, perAddress: 1000 } });
+  const union = await makeUnion(t.db.db);
+  ({ user: forger, password: forgerPassword } = await makeUser(t.db.db, { role: 'union_admin', union_id: union.id }));
 });
 afterAll(() => t.close());
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+/** The claims a genuine token of this user carries, read from the database: sub, uid and pv. */
+async function claimsOf(id: number) {
+  const [u] = await t.db.db.select({ id: users.id, union_id: users.union_id, password_hash: users.password_hash }).from(users).where(eq(users.id, id));
+  return { sub: String(u.id), uid: u.union_id, pv: fingerprint(u.password_hash) };
+}
+
+/** A token built by hand, signed with the real key by HMAC-SHA256 or -SHA512. */
+function hmacToken(alg: 'HS256' | 'HS512', payload: object): string {
+  const input = `${b64({ alg, typ: 'JWT' })}.${b64(payload)}`;
+  const sig = createHmac(alg === 'HS256' ? 'sha256' : 'sha512', TEST_SECRET).update(input).digest('base64url');
+  return `${input}.${sig}`;
+}
+
 const me = (token?: string) =>
   t.app.inject({ url: '/api/auth/me', headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 const login = (username: string, password: string) =>
@@ -23,10 +46,11 @@ describe('login', () => {
     const body = res.json();
     expect(body.user).toMatchObject({ username: 'manager.changjiang', role: 'coop_manager' });
     expect(body.user.village_id).toEqual(expect.any(Number));
-    expect(body.user.permissions.plots).toEqual({ read: true, write: true, create: true, delete: true });
-    expect(body.user.permissions.cooperatives).toEqual({ read: true, write: true, create: false, delete: false });
-    expect(body.user.permissions.users).toEqual({ read: true, write: true, create: false, delete: false });
-    expect(body.user.permissions['audit-log']).toEqual({ read: false, write: false, create: false, delete: false });
+    expect(body.user.permissions.plots).toEqual({ read: true, create: true, update: true, delete: true, verbs: [] });
+    expect(body.user.permissions.cooperatives).toEqual({ read: true, create: false, update: true, delete: false, verbs: [] });
+    expect(body.user.permissions.users).toEqual({ read: true, create: false, update: true, delete: false, verbs: ['change-password'] });
+    expect(body.user.permissions['audit-log']).toEqual({ read: false, create: false, update: false, delete: false, verbs: [] });
+    expect(body.user.role_scope_fields.member).toEqual(['household_id', 'village_id']);
     const ttl = Date.parse(body.expires_at) - Date.now();
     expect(ttl).toBeGreaterThan(25 * 60_000);
     expect(ttl).toBeLessThanOrEqual(30 * 60_000);
@@ -102,25 +126,63 @@ describe('tokens', () => {
     expect((await t.app.inject({ url: '/api/households' })).statusCode).toBe(401);
   });
 
+  // Each forged token is valid in every respect but the one under test: the real user's id,
+  // union and password fingerprint, signed with the real key, unexpired, HS256. A positive
+  // control shows the same construction without that one flaw is accepted, so each refusal
+  // can only come from the check the test names.
+
   it('401 for an expired token', async () => {
+    const claims = await claimsOf(forger.id);
     const sign = createSigner({ key: TEST_SECRET, algorithm: 'HS256' });
-    const past = Math.floor(Date.now() / 1000) - 3600;
-    const token = sign({ sub: '1', uid: 1, iat: past - 60, exp: past });
-    expect((await me(token)).statusCode).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await me(sign({ ...claims, iat: now - 60, exp: now + 600 }))).statusCode).toBe(200);
+    expect((await me(sign({ ...claims, iat: now - 3660, exp: now - 3600 }))).statusCode).toBe(401);
+    // Just expired is expired too: no clock tolerance.
+    expect((await me(sign({ ...claims, iat: now - 1800, exp: now - 1 }))).statusCode).toBe(401);
   });
 
   it('401 for a token signed with another key', async () => {
-    const sign = createSigner({ key: 'another-secret-that-is-long-enough-000000', algorithm: 'HS256', expiresIn: 600_000 });
-    expect((await me(sign({ sub: '1', uid: 1 }))).statusCode).toBe(401);
+    const claims = await claimsOf(forger.id);
+    const genuine = createSigner({ key: TEST_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
+    expect((await me(genuine(claims))).statusCode).toBe(200);
+    const other = createSigner({ key: 'another-secret-that-is-long-enough-000000', algorithm: 'HS256', expiresIn: 600_000 });
+    expect((await me(other(claims))).statusCode).toBe(401);
   });
 
   it('401 for alg none and for another HMAC algorithm', async () => {
-    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: '1', uid: 1, exp: Math.floor(Date.now() / 1000) + 600 })}.`;
+    const payload = { ...(await claimsOf(forger.id)), iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
+    // The hand-built HS256 token is accepted: the construction itself is sound.
+    expect((await me(hmacToken('HS256', payload))).statusCode).toBe(200);
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`;
     expect((await me(none)).statusCode).toBe(401);
-    const header = b64({ alg: 'HS512', typ: 'JWT' });
-    const payload = b64({ sub: '1', uid: 1, exp: Math.floor(Date.now() / 1000) + 600 });
-    const sig = createHmac('sha512', TEST_SECRET).update(`${header}.${payload}`).digest('base64url');
-    expect((await me(`${header}.${payload}.${sig}`)).statusCode).toBe(401);
+    // HS512 with the real key: only the algorithm pin refuses it.
+    expect((await me(hmacToken('HS512', payload))).statusCode).toBe(401);
+  });
+
+  it('401 for a stale password fingerprint', async () => {
+    const claims = await claimsOf(forger.id);
+    const sign = createSigner({ key: TEST_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
+    expect((await me(sign(claims))).statusCode).toBe(200);
+    // The fingerprint of another hash of the same password, as after a change to it (a new salt).
+    const stale = await me(sign({ ...claims, pv: fingerprint(await hashPassword(forgerPassword)) }));
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json().message).toMatch(/password has changed/);
+  });
+
+  it('401 for the right fingerprint under another union', async () => {
+    const claims = await claimsOf(forger.id);
+    const sign = createSigner({ key: TEST_SECRET, algorithm: 'HS256', expiresIn: 600_000 });
+    expect((await me(sign(claims))).statusCode).toBe(200);
+    const otherUnion = await makeUnion(t.db.db);
+    expect(otherUnion.id).not.toBe(claims.uid);
+    expect((await me(sign({ ...claims, uid: otherUnion.id }))).statusCode).toBe(401);
+  });
+
+  it('forges the claims a real token carries', async () => {
+    const res = await login(forger.username, forgerPassword);
+    expect(res.statusCode).toBe(200);
+    const [, body] = res.json().token.split('.');
+    expect(JSON.parse(Buffer.from(body, 'base64url').toString())).toMatchObject(await claimsOf(forger.id));
   });
 
   it('401 for garbage', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, listUrl, totalOf, type TestContext } from './helpers/app';
+import { makeHousehold, makeHouseholds, makePeople, makePerson, makePlot, makeVillage } from './helpers/factories';
 import { fingerprint } from './helpers/snapshot';
 
 let t: TestContext;
@@ -9,6 +10,7 @@ let manager: string;
 let cj: number; // Changjiang village
 let qy: number; // a neighbouring village
 let foreignVillage: number; // a village of another union
+let unionId: number; // the administrator's union
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -16,8 +18,9 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await t.tokenOf('admin');
   manager = await t.tokenOf('manager.changjiang');
-  const v = await t.db.db.execute<{ id: number; code: string }>(sql`SELECT id, code FROM villages`);
+  const v = await t.db.db.execute<{ id: number; code: string; union_id: number }>(sql`SELECT id, code, union_id FROM villages`);
   cj = v.rows.find((r) => r.code === 'CJ')!.id;
+  unionId = v.rows.find((r) => r.code === 'CJ')!.union_id;
   qy = v.rows.find((r) => r.code === 'QY')!.id;
   const u = await t.db.db.execute<{ id: number }>(sql`INSERT INTO unions (code, name) VALUES ('OTHER', '另一联合社') RETURNING id`);
   const fv = await t.db.db.execute<{ id: number }>(
@@ -29,34 +32,62 @@ afterAll(() => t.close());
 
 describe('lists follow ra-data-simple-rest', () => {
   it('pages, sorts and reports the total in Content-Range', async () => {
-    const res = await t.app.inject({ url: listUrl('households', { sort: ['code', 'DESC'], range: [5, 14] }), headers: auth(admin) });
+    const village = await makeVillage(t.db.db, unionId);
+    const made = await makeHouseholds(t.db.db, village, 17, (i) => ({ code: `${village.code}-${String(i).padStart(3, '0')}` }));
+    const res = await t.app.inject({
+      url: listUrl('households', { filter: { village_id: village.id }, sort: ['code', 'DESC'], range: [5, 14] }), headers: auth(admin),
+    });
     expect(res.statusCode).toBe(200);
     const rows = res.json();
     expect(rows).toHaveLength(10);
-    expect(res.headers['content-range']).toBe('households 5-14/330');
+    expect(res.headers['content-range']).toBe('households 5-14/17');
     const codes = rows.map((r: { code: string }) => r.code);
     expect([...codes].sort().reverse()).toEqual(codes);
+    expect(codes).toEqual(made.map((h) => h.code).sort().reverse().slice(5, 15));
   });
 
   it('caps a page at 100 rows', async () => {
-    const res = await t.app.inject({ url: listUrl('people', { range: [0, 999] }), headers: auth(admin) });
+    const village = await makeVillage(t.db.db, unionId);
+    await makePeople(t.db.db, village, 101);
+    const res = await t.app.inject({ url: listUrl('people', { filter: { village_id: village.id }, range: [0, 999] }), headers: auth(admin) });
     expect(res.json()).toHaveLength(100);
-    expect(res.headers['content-range']).toMatch(/^people 0-99\/\d+$/);
+    expect(res.headers['content-range']).toBe('people 0-99/101');
   });
 
   it('filters by field, by id array (getMany) and by free text', async () => {
-    const byVillage = await t.app.inject({ url: listUrl('households', { filter: { village_id: qy, is_member: true } }), headers: auth(admin) });
-    expect(byVillage.json().every((h: { village_id: number; is_member: boolean }) => h.village_id === qy && h.is_member)).toBe(true);
-    const ids = byVillage.json().slice(0, 3).map((h: { id: number }) => h.id);
-    const many = await t.app.inject({ url: listUrl('households', { filter: { id: ids } }), headers: auth(admin) });
-    expect(many.json().map((h: { id: number }) => h.id).sort()).toEqual([...ids].sort());
-    const q = await t.app.inject({ url: listUrl('villages', { filter: { q: '长江' } }), headers: auth(admin) });
-    expect(q.json().map((v: { name: string }) => v.name)).toEqual(['长江村']);
-    const roles = await t.app.inject({ url: listUrl('people', { filter: { roles: 'small_expert' }, range: [0, 99] }), headers: auth(admin) });
-    expect(totalOf(roles)).toBeGreaterThanOrEqual(10);
+    const village = await makeVillage(t.db.db, unionId, { name: '筛选测试村' });
+    const members = await makeHouseholds(t.db.db, village, 4, { is_member: true });
+    const outsider = await makeHousehold(t.db.db, village, { is_member: false });
+    const ids = (rows: { id: number }[]) => rows.map((r) => r.id).sort((a, b) => a - b);
+
+    const byVillage = await t.app.inject({ url: listUrl('households', { filter: { village_id: village.id, is_member: true } }), headers: auth(admin) });
+    expect(byVillage.json().every((h: { village_id: number; is_member: boolean }) => h.village_id === village.id && h.is_member)).toBe(true);
+    expect(ids(byVillage.json())).toEqual(ids(members));
+    expect(ids(byVillage.json())).not.toContain(outsider.id);
+    const three = ids(members).slice(0, 3);
+    const many = await t.app.inject({ url: listUrl('households', { filter: { id: three } }), headers: auth(admin) });
+    expect(ids(many.json())).toEqual(three);
+    const q = await t.app.inject({ url: listUrl('villages', { filter: { q: '筛选测试' } }), headers: auth(admin) });
+    expect(q.json().map((v: { name: string }) => v.name)).toEqual(['筛选测试村']);
+
+    const experts = [
+      await makePerson(t.db.db, members[0], { roles: ['grower', 'small_expert'] }),
+      await makePerson(t.db.db, members[1], { roles: ['small_expert'] }),
+      await makePerson(t.db.db, village, { roles: ['small_expert', 'party_member'] }),
+    ];
+    await makePerson(t.db.db, members[0], { roles: ['grower'] });
+    await makePerson(t.db.db, members[2], { roles: [] });
+    const roles = await t.app.inject({ url: listUrl('people', { filter: { roles: 'small_expert', village_id: village.id }, range: [0, 99] }), headers: auth(admin) });
+    expect(totalOf(roles)).toBe(experts.length);
+    expect(ids(roles.json())).toEqual(ids(experts));
     expect(roles.json().every((p: { roles: string[] }) => p.roles.includes('small_expert'))).toBe(true);
-    const big = await t.app.inject({ url: listUrl('plots', { filter: { area_mu_gte: 20 } }), headers: auth(admin) });
+
+    const large = [await makePlot(t.db.db, village, { area_mu: '20.00' }), await makePlot(t.db.db, members[0], { area_mu: '35.50' })];
+    await makePlot(t.db.db, village, { area_mu: '19.99' });
+    await makePlot(t.db.db, members[1], { area_mu: '2.00' });
+    const big = await t.app.inject({ url: listUrl('plots', { filter: { area_mu_gte: 20, village_id: village.id } }), headers: auth(admin) });
     expect(big.json().every((p: { area_mu: string }) => Number(p.area_mu) >= 20)).toBe(true);
+    expect(ids(big.json())).toEqual(ids(large));
   });
 
   it('refuses unknown sort fields, filters and malformed parameters with field errors', async () => {
@@ -115,7 +146,7 @@ describe('writes', () => {
     expect(await fingerprint(t.db)).toEqual(before);
   });
 
-  it('lets a user change their own password but not their role', async () => {
+  it('lets a user edit their own name but not their role, nor their password without the current one', async () => {
     const meRes = await t.app.inject({ url: '/api/auth/me', headers: auth(manager) });
     const id = meRes.json().user.id;
     const self = (await t.app.inject({ url: `/api/users/${id}`, headers: auth(manager) })).json();
@@ -123,16 +154,13 @@ describe('writes', () => {
     const escalate = await t.app.inject({ method: 'PUT', url: `/api/users/${id}`, headers: auth(manager), payload: { ...self, role: 'union_admin' } });
     expect(escalate.statusCode).toBe(400);
     expect(escalate.json().errors).toEqual({ role: 'is read-only' });
-    const ok = await t.app.inject({ method: 'PUT', url: `/api/users/${id}`, headers: auth(manager), payload: { ...self, password: 'a-new-password' } });
-    expect(ok.statusCode).toBe(200);
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'manager.changjiang', password: 'a-new-password' } });
-    expect(login.statusCode).toBe(200);
-    // Sessions opened with the old password end with it.
-    const stale = await t.app.inject({ url: '/api/auth/me', headers: auth(manager) });
-    expect(stale.statusCode).toBe(401);
-    expect(stale.json().message).toMatch(/password has changed/);
-    manager = login.json().token;
-    expect((await t.app.inject({ url: '/api/auth/me', headers: auth(manager) })).statusCode).toBe(200);
+    const password = await t.app.inject({ method: 'PUT', url: `/api/users/${id}`, headers: auth(manager), payload: { ...self, password: 'a-new-password' } });
+    expect(password.statusCode).toBe(400);
+    expect(password.json().errors.password).toMatch(/change-password/);
+    const renamed = await t.app.inject({ method: 'PUT', url: `/api/users/${id}`, headers: auth(manager), payload: { ...self, display_name: '长江经理' } });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ display_name: '长江经理', version: self.version + 1 });
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'manager.changjiang', password: 'a-new-password' } })).statusCode).toBe(401);
   });
 
   it('derives a manager account village from its cooperative', async () => {

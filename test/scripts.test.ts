@@ -25,7 +25,8 @@ function run(file: string, args: string[], env: Record<string, string> = {}) {
   return { code: res.status, out: `${res.stdout}${res.stderr}` };
 }
 
-describe('command-line scripts', () => {
+// Each script is a fresh Node process that loads TypeScript and opens PGlite: seconds each, more on a busy machine.
+describe('command-line scripts', { timeout: 180_000 }, () => {
   it('create-admin makes an Argon2id-hashed administrator, once, and refuses a weak password', async () => {
     expect(run('scripts/create-admin.ts', ['--username', 'alice'], { ADMIN_PASSWORD: 'short' })).toMatchObject({ code: 1 });
     const made = run('scripts/create-admin.ts', ['--username', 'alice', '--display-name', '张三'], { ADMIN_PASSWORD: 'a-long-secret' });

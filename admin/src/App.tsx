@@ -1,4 +1,5 @@
-import { Admin, Resource } from 'react-admin';
+import { Admin, CustomRoutes, Resource, reactRouterProvider } from 'react-admin';
+import { CHANGE_PASSWORD_PATH, ChangePassword, mayChangePassword } from './account/ChangePassword';
 import { authProvider } from './authProvider';
 import { Dashboard } from './Dashboard';
 import { dataProvider } from './dataProvider';
@@ -7,10 +8,12 @@ import { Layout } from './layout/Layout';
 import { resources } from './resources';
 import { canDo, canRead, type Permissions } from './types';
 
+const { Route } = reactRouterProvider;
+
 // Only what the user may read is declared, so the menu and the routes fit the role;
 // edit/create routes exist only with those rights (canAccess also hides their buttons).
-const declare = (permissions: Permissions | undefined) =>
-  resources
+const declare = (permissions: Permissions | undefined) => [
+  ...resources
     .filter((r) => canRead(permissions, r.name))
     .map((r) => {
       const edit = canDo(permissions, r.name, 'edit');
@@ -27,7 +30,14 @@ const declare = (permissions: Permissions | undefined) =>
           recordRepresentation={r.recordRepresentation}
         />
       );
-    });
+    }),
+  // The user's own screens, inside the layout (menu, app bar) like the resources.
+  mayChangePassword(permissions) && (
+    <CustomRoutes key="account">
+      <Route path={CHANGE_PASSWORD_PATH} element={<ChangePassword />} />
+    </CustomRoutes>
+  ),
+];
 
 export const App = () => (
   <Admin

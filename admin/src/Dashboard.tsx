@@ -64,7 +64,7 @@ export const Dashboard = () => {
           <Line label={translate('app.dashboard.union')}>
             <UnionName user={user} />
           </Line>
-          <Line label={translate('app.dashboard.role')}>{translate(`choices.user_role.${user.role}`)}</Line>
+          <Line label={translate('app.dashboard.role')}>{translate(`choices.user_role.${user.role}`, { _: user.role })}</Line>
           <Line label={translate('app.dashboard.scope')}>
             <Scope user={user} />
           </Line>

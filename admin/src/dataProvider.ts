@@ -35,6 +35,9 @@ const FIELD_MESSAGES: Record<string, string> = {
   'is read-only': 'app.server.read_only',
   'does not exist or is outside your union': 'app.server.bad_reference',
   'violates a rule of the record': 'app.server.rule',
+  'is not your current password': 'app.server.wrong_password',
+  'must differ from the current password': 'app.server.same_password',
+  'change your own password with change-password, giving the current one': 'app.server.own_password',
 };
 
 const translateFields = (errors: Record<string, string>): Record<string, string> =>
@@ -70,10 +73,26 @@ export function adaptError(error: unknown): unknown {
   });
 }
 
-const base = simpleRestProvider('/api', httpClient);
+/** The console's data provider: react-admin's methods plus the API's verbs. */
+export interface AppDataProvider extends DataProvider {
+  /**
+   * `POST /api/<resource>/:id/<verb>` with the current session's token: a non-CRUD action
+   * on one record (change-password...). Resolves to the verb's JSON answer.
+   */
+  runVerb: <T = unknown>(resource: string, id: number | string, verb: string, body: unknown) => Promise<T>;
+}
+
+const base: AppDataProvider = {
+  ...simpleRestProvider('/api', httpClient),
+  async runVerb<T>(resource: string, id: number | string, verb: string, body: unknown): Promise<T> {
+    const url = `/api/${encodeURIComponent(resource)}/${encodeURIComponent(String(id))}/${encodeURIComponent(verb)}`;
+    const { json } = await httpClient(url, { method: 'POST', body: JSON.stringify(body) });
+    return json as T;
+  },
+};
 
 // Every method goes through adaptError; the Proxy keeps the stock provider untouched.
-export const dataProvider: DataProvider = new Proxy(base, {
+export const dataProvider: AppDataProvider = new Proxy(base, {
   get(target, prop, receiver) {
     const value: unknown = Reflect.get(target, prop, receiver);
     if (typeof value !== 'function') return value;

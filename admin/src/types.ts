@@ -1,17 +1,20 @@
-export type Role =
-  | 'union_admin'
-  | 'union_sales'
-  | 'coop_manager'
-  | 'village_cadre'
-  | 'buyer'
-  | 'member';
+/**
+ * A role name. The roles themselves (and the scope each carries) are defined once, on the
+ * server, and reach the console in the session as `user.role_scope_fields`.
+ */
+export type Role = string;
+
+/** The scope columns an account may carry, as the server names them. */
+export type ScopeField = 'cooperative_id' | 'village_id' | 'household_id' | 'buyer_id';
 
 export interface Access {
   read: boolean;
-  /** May edit (at least its own rows). */
-  write: boolean;
   create: boolean;
+  /** May edit (at least its own rows). */
+  update: boolean;
   delete: boolean;
+  /** The non-CRUD actions (`POST /api/<resource>/:id/<verb>`) the role may run, e.g. 'change-password'. */
+  verbs: string[];
 }
 
 /** Resource name -> what the signed-in user may do with it, as computed by the server. */
@@ -28,6 +31,8 @@ export interface User {
   household_id: number | null;
   buyer_id: number | null;
   permissions: Permissions;
+  /** Role -> the scope fields its accounts carry (the keys are every role there is). */
+  role_scope_fields: Record<Role, ScopeField[]>;
   union_name: string;
 }
 
@@ -49,10 +54,14 @@ export interface ApiErrorBody {
 export const canDo = (p: Permissions | undefined, resource: string, action: string): boolean => {
   const a = p?.[resource];
   if (!a) return false;
-  if (action === 'create' || action === 'clone') return a.create;
-  if (action === 'delete') return a.delete;
-  if (action === 'edit') return a.write;
-  return a.read;
+  if (action === 'create' || action === 'clone') return a.create === true;
+  if (action === 'delete') return a.delete === true;
+  if (action === 'edit') return a.update === true;
+  return a.read === true;
 };
 
 export const canRead = (p: Permissions | undefined, resource: string): boolean => canDo(p, resource, 'read');
+
+/** Whether the role may run a verb of the resource (on at least some records), for verb buttons. */
+export const canRun = (p: Permissions | undefined, resource: string, verb: string): boolean =>
+  Array.isArray(p?.[resource]?.verbs) && p[resource].verbs.includes(verb);

@@ -50,7 +50,7 @@ const ALGORITHM = 'HS256';
  * Tokens carry a fingerprint of the password hash: changing a password (a new salt, so a
  * new hash) ends every session opened with the old one.
  */
-function fingerprint(passwordHash: string): string {
+export function fingerprint(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16);
 }
 

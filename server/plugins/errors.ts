@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { mapDbError } from '../lib/db-errors';
+import { mapDbError, type ConstraintFields } from '../lib/db-errors';
 import { AppError, type ErrorBody, type FieldErrors } from '../lib/errors';
 
 /** Turns zod issues (from fastify's validation) into field -> message. */
@@ -18,7 +18,7 @@ function zodFieldErrors(issues: { instancePath: string; message: string; keyword
   return out;
 }
 
-function toBody(err: FastifyError | AppError | Error): ErrorBody {
+function toBody(err: FastifyError | AppError | Error, constraints: ConstraintFields): ErrorBody {
   if (err instanceof AppError) {
     return { statusCode: err.statusCode, code: err.code, message: err.message, ...(err.errors && { errors: err.errors }) };
   }
@@ -26,8 +26,8 @@ function toBody(err: FastifyError | AppError | Error): ErrorBody {
     const where = (err as FastifyError).validationContext ?? 'request';
     return { statusCode: 400, code: 'VALIDATION_FAILED', message: `Invalid ${where}`, errors: zodFieldErrors(err.validation as never) };
   }
-  const mapped = mapDbError(err);
-  if (mapped) return toBody(mapped);
+  const mapped = mapDbError(err, 'write', constraints);
+  if (mapped) return toBody(mapped, constraints);
   const fe = err as FastifyError;
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -40,9 +40,9 @@ function toBody(err: FastifyError | AppError | Error): ErrorBody {
   return { statusCode: 500, code: 'INTERNAL', message: 'Internal server error' };
 }
 
-export default fp(async function errorsPlugin(app: FastifyInstance) {
+export default fp(async function errorsPlugin(app: FastifyInstance, opts: { constraints: ConstraintFields }) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const body = toBody(err);
+    const body = toBody(err, opts.constraints);
     if (body.statusCode >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: body.code, errors: body.errors }, body.message);
     return reply.status(body.statusCode).send(body);

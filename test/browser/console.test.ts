@@ -54,6 +54,9 @@ async function login(page: Page, username: string) {
   await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
 }
 
+/** The token of the console's stored session (a string expression: the tests have no DOM types). */
+const storedToken = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('lvjiang.session') || '{}').token");
+
 describe.skipIf(!available)('console in a real browser', () => {
   it('a cooperative manager logs in, creates a plot and sees it in the list', async () => {
     const page = await browser.newPage();
@@ -134,9 +137,12 @@ describe.skipIf(!available)('console in a real browser', () => {
     let current = '';
     page.on('console', (m) => m.type() === 'error' && errors.push(`${current}: ${m.text()} ${m.location().url}`));
     await login(page, 'admin');
+    const me = await db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'admin'`);
+    const lastAudit = await db.db.execute<{ id: number }>(sql`SELECT max(id)::int AS id FROM audit_log`);
     const screens = [
       'villages', 'villages/create', 'cooperatives', 'cooperatives/create', 'households', 'households/create', 'households/1/show',
-      'people', 'people/create', 'plots', 'plots/1/show', 'buyers', 'buyers/create', 'users', 'users/create', 'unions/1/show', 'audit-log',
+      'people', 'people/create', 'plots', 'plots/1/show', 'buyers', 'buyers/create', 'users', 'users/create', `users/${me.rows[0].id}`, 'unions/1/show', 'audit-log',
+      `audit-log/${lastAudit.rows[0].id}/show`, 'change-password',
     ];
     for (const screen of screens) {
       current = screen;
@@ -151,26 +157,82 @@ describe.skipIf(!available)('console in a real browser', () => {
     await page.close();
   }, 120_000);
 
-  it('a member changes their own password, is sent back to the login page, and signs in with the new one', async () => {
+  it('a member changes their own password on its screen, against the current one, and stays signed in', async () => {
     const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     await login(page, 'member.changjiang');
     const me = await db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'member.changjiang'`);
-    await page.goto(`${base}/#/users/${me.rows[0].id}`);
-    // Their own profile: the role is shown but cannot be changed.
+    const id = me.rows[0].id;
+    const oldToken = await storedToken(page);
+
+    // Their own profile: the role is shown but cannot be changed, and there is no password
+    // input any more, only the way to the change-password screen.
+    await page.goto(`${base}/#/users/${id}`);
     await expect.poll(() => page.getByLabel(/^角色/).isDisabled()).toBe(true);
-    await page.getByLabel(/^密码/).fill('a-new-password-1');
+    expect(await page.getByLabel(/^密码/).count()).toBe(0);
+    await page.getByRole('link', { name: '前往修改密码' }).waitFor();
+    // Their name and phone they still edit here.
+    await page.getByLabel(/^电话/).fill('13800000001');
     await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('13800000001').waitFor({ timeout: 15_000 });
+    await page.goto(`${base}/#/users/${id}`);
+    await expect.poll(() => page.getByLabel(/^电话/).inputValue()).toBe('13800000001');
+
+    // The screen opens from the user menu, top right.
+    await page.getByRole('button', { name: '个人资料' }).click();
+    await page.getByRole('menuitem', { name: '修改密码' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/change-password');
+    const current = page.getByLabel(/^当前密码/);
+    const next = page.getByLabel(/^新密码/);
+    const confirm = page.getByLabel(/^确认新密码/);
+    const helperOf = async (input: typeof current) => {
+      const described = await input.getAttribute('aria-describedby');
+      return described ? page.locator(`[id="${described}"]`).innerText() : '';
+    };
+    const submit = page.getByRole('button', { name: '修改密码' });
+
+    // The two new passwords must match: checked before anything is sent.
+    await current.fill('demo1234');
+    await next.fill('a-new-password-1');
+    await confirm.fill('a-new-password-2');
+    await submit.click();
+    await expect.poll(() => helperOf(confirm)).toContain('两次输入的新密码不一致');
+
+    // A wrong current password: the server's answer shows under that input.
+    await current.fill('not-my-password');
+    await confirm.fill('a-new-password-1');
+    await submit.click();
+    await expect.poll(() => helperOf(current), { timeout: 15_000 }).toContain('当前密码不正确');
+    expect(new URL(page.url()).hash).toBe('#/change-password');
+
+    // The right one: changed, still signed in (with the fresh session), back where they came from.
+    await current.fill('demo1234');
+    await submit.click();
+    await page.getByText('密码已修改').waitFor({ timeout: 15_000 });
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#/users/${id}`);
+    const newToken = await storedToken(page);
+    expect(newToken).not.toBe(oldToken);
+    const meWith = (token: string) => fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await meWith(oldToken)).status).toBe(401);
+    expect((await meWith(newToken)).status).toBe(200);
+    await page.getByRole('menuitem', { name: '村', exact: true }).click();
+    await page.getByRole('cell', { name: '长江村' }).waitFor({ timeout: 15_000 });
+
+    // Sign out, and in again with the new password; the old one is refused.
+    await page.getByRole('button', { name: '个人资料' }).click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
     await page.getByRole('button', { name: '登录' }).waitFor({ timeout: 15_000 });
     await page.getByLabel('用户名').fill('member.changjiang');
     await page.getByLabel(/^密码/).fill('a-new-password-1');
     await page.getByRole('button', { name: '登录' }).click();
-    // Signed in again: back in the console, wherever it returns to.
-    await page.getByRole('menuitem', { name: '首页' }).waitFor({ timeout: 15_000 });
+    await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
     const old = await fetch(`${base}/api/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'member.changjiang', password: 'demo1234' }),
     });
     expect(old.status).toBe(401);
+    expect(errors).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 90_000);
 });
 

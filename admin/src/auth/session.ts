@@ -9,7 +9,10 @@ export function readSession(): Session | null {
     const raw = localStorage.getItem(KEY);
     if (!raw) return null;
     const s = JSON.parse(raw) as Partial<Session>;
-    return s.token && s.expires_at && s.user ? (s as Session) : null;
+    // A session stored by an older console (no role_scope_fields, rights without verbs)
+    // counts as none: signing in again fetches one of the current shape.
+    const current = typeof s.user?.role_scope_fields === 'object' && s.user.role_scope_fields !== null;
+    return s.token && s.expires_at && s.user && current ? (s as Session) : null;
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import type { Role } from '../types';
+import { readSession } from '../auth/session';
 
 export interface Choice {
   id: string;
@@ -8,15 +8,6 @@ export interface Choice {
 // Choice names are i18n keys: react-admin's inputs and SelectField translate them.
 const choices = (set: string, ids: readonly string[]): Choice[] =>
   ids.map((id) => ({ id, name: `choices.${set}.${id}` }));
-
-export const ROLES: readonly Role[] = [
-  'union_admin',
-  'union_sales',
-  'coop_manager',
-  'village_cadre',
-  'buyer',
-  'member',
-];
 
 export const PERSON_ROLES = [
   'grower',
@@ -39,8 +30,20 @@ export const buyerKindChoices = choices('buyer_kind', [
   'canteen',
   'other',
 ]);
-export const userRoleChoices = choices('user_role', ROLES);
-export const auditActionChoices = choices('audit_action', ['create', 'update', 'delete']);
+
+/**
+ * Every role there is, from the session: the server defines the roles once and sends them
+ * as the keys of role_scope_fields. Call it while rendering (the session may change).
+ */
+export const userRoleChoices = (): Choice[] =>
+  choices('user_role', Object.keys(readSession()?.user.role_scope_fields ?? {}));
+
+/**
+ * The audit log's actions known when this console was built: the writes and the verbs.
+ * The server may record others (a new verb): they still show, as their raw name, and the
+ * verbs of the signed-in user's rights join the filter (see useAuditActionChoices).
+ */
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'change-password'] as const;
 
 /** Resources whose changes the audit log records. */
 export const AUDITED_RESOURCES = [

@@ -4,12 +4,24 @@ import {
   Layout as RaLayout,
   LoadingIndicator,
   LocalesMenuButton,
+  Logout,
   TitlePortal,
+  UserMenu,
   useLocaleState,
 } from 'react-admin';
+import { ChangePasswordMenuItem } from '../account/ChangePassword';
+
+/** Top right: the user's own actions, then signing out. */
+const AppUserMenu = () => (
+  <UserMenu>
+    <ChangePasswordMenuItem />
+    <Logout />
+  </UserMenu>
+);
 
 const AppBarWithLocales = () => (
   <AppBar
+    userMenu={<AppUserMenu />}
     toolbar={
       <>
         <LocalesMenuButton />

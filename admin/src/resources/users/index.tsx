@@ -5,11 +5,12 @@ import {
   NullableBooleanInput,
   ReferenceField,
   SearchInput,
-  SelectField,
   SelectInput,
   Show,
   SimpleShowLayout,
   TextField,
+  useRecordContext,
+  useTranslate,
 } from 'react-admin';
 import { userRoleChoices } from '../../common/choices';
 import { ZhDateTimeField } from '../../common/fields';
@@ -19,9 +20,21 @@ import { AppList } from '../../common/views';
 import type { ResourceConfig } from '../types';
 import { UserCreate, UserEdit } from './UserForm';
 
+// The roles come from the session: read them while rendering, not when this module loads.
+// `source` is read from these elements' props by the filter form.
+const RoleInput = (props: { source: string }) => <SelectInput source={props.source} choices={userRoleChoices()} />;
+
+/** A role, translated; a role this console has no label for shows as it is. */
+const RoleField = ({ source }: { source: string; label?: string }) => {
+  const record = useRecordContext();
+  const translate = useTranslate();
+  const role: unknown = record?.[source];
+  return typeof role === 'string' ? <>{translate(`choices.user_role.${role}`, { _: role })}</> : null;
+};
+
 const filters = [
   <SearchInput key="q" source="q" alwaysOn />,
-  <SelectInput key="role" source="role" choices={userRoleChoices} />,
+  <RoleInput key="role" source="role" />,
   <NullableBooleanInput key="active" source="active" />,
 ];
 
@@ -29,9 +42,7 @@ const UserList = () => (
   <AppList filters={filters} sort={{ field: 'username', order: 'ASC' }}>
     <DataTable.Col source="username" />
     <DataTable.Col source="display_name" />
-    <DataTable.Col source="role">
-      <SelectField source="role" choices={userRoleChoices} />
-    </DataTable.Col>
+    <DataTable.Col source="role" field={RoleField} />
     <DataTable.Col source="phone" />
     <DataTable.Col source="active" field={BooleanField} />
     <DataTable.Col source="last_login_at" field={ZhDateTimeField} />
@@ -43,7 +54,7 @@ const UserShow = () => (
     <SimpleShowLayout>
       <TextField source="username" />
       <TextField source="display_name" />
-      <SelectField source="role" choices={userRoleChoices} />
+      <RoleField source="role" />
       <ReferenceField source="cooperative_id" reference="cooperatives" link="show" />
       <VillageField source="village_id" />
       <HouseholdField source="household_id" />
