@@ -44,6 +44,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('sealing', () => {
+  it('seals a backlog larger than one batch, a batch per transaction, in order', async () => {
+    const u = (await makeUnion(db)).id;
+    for (let i = 0; i < 7; i++) await write(u, i);
+    expect((await sealPending(db, KEY, { batch: 3 })).sealed).toBeGreaterThanOrEqual(7);
+    expect(await findingsOf(u)).toEqual([]);
+  });
+
   it('seals every committed row in id order per union, linking each to the one before', async () => {
     const other = (await makeUnion(db)).id;
     for (let i = 0; i < 5; i++) {
@@ -73,6 +80,27 @@ describe('sealing', () => {
     expect(born.seal).toBeNull();
     await sealPending(db, KEY);
     expect(await findingsOf(u)).toEqual([]);
+  });
+});
+
+describe('the append-only guard', () => {
+  it('lets sealing set only the seal: content of an unsealed row cannot move with it', async () => {
+    const u = (await makeUnion(db)).id;
+    await write(u, 'fresh');
+    const [id] = await ids(u);
+    await expect(db.execute(sql`UPDATE audit_log SET after = '{"n":"forged"}', seal = ${'0'.repeat(64)} WHERE id = ${id}`)).rejects.toThrow();
+    await expect(db.execute(sql`UPDATE audit_log SET username = 'someone' WHERE id = ${id}`)).rejects.toThrow();
+    await expect(db.execute(sql`UPDATE audit_log SET at = now() - interval '1 day', seal = ${'0'.repeat(64)} WHERE id = ${id}`)).rejects.toThrow();
+  });
+
+  it('compares every column of audit_log but the seal\'s (a new column must join the trigger\'s list)', async () => {
+    const columns = (await db.execute<{ c: string }>(sql`
+      SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'audit_log' AND table_schema = 'public'`)).rows.map((r) => r.c);
+    const [{ src }] = (await db.execute<{ src: string }>(sql`SELECT prosrc AS src FROM pg_proc WHERE proname = 'audit_log_refuse_change'`)).rows;
+    for (const c of columns.filter((c) => !['seal', 'seal_prev_id'].includes(c))) {
+      expect(src, c).toContain(`NEW.${c},`.replace(/,$/, ''));
+      expect(src, c).toContain(`OLD.${c}`);
+    }
   });
 });
 

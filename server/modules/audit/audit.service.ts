@@ -37,27 +37,31 @@ export async function sealPending(db: Db, key: string, opts: SealOptions = {}): 
     await new Promise((r) => setTimeout(r, pause));
     pending = running;
   }
-  return db.transaction(async (tx) => {
-    if (!(await trySealLock(tx))) return { sealed: 0, waited: false };
-    let sealed = 0;
-    for (const unionId of await unionsWithUnsealed(tx, maxId)) {
-      let tail = await chainTail(tx, unionId);
-      for (;;) {
+  // One transaction per batch: a backlog (a first start after an upgrade) commits as it goes.
+  let sealed = 0;
+  for (;;) {
+    const n = await db.transaction(async (tx) => {
+      if (!(await trySealLock(tx))) return -1;
+      let done = 0;
+      for (const unionId of await unionsWithUnsealed(tx, maxId)) {
+        let tail = await chainTail(tx, unionId);
         // Rows below the tail that are still unsealed were slipped in later: verify names them.
-        const rows = await unsealedAfter(tx, unionId, tail?.id ?? 0, maxId, batch);
-        if (!rows.length) break;
+        const rows = await unsealedAfter(tx, unionId, tail?.id ?? 0, maxId, batch - done);
         const seals = rows.map((row) => {
           const seal = sealOf(key, tail, row);
           const out = { id: row.id, seal, prev: tail?.id ?? null };
           tail = { id: row.id, seal };
           return out;
         });
-        sealed += await writeSeals(tx, seals);
-        if (rows.length < batch) break;
+        done += await writeSeals(tx, seals);
+        if (done >= batch) break;
       }
-    }
-    return { sealed, waited: running.length > 0 };
-  });
+      return done;
+    });
+    if (n < 0) return { sealed, waited: running.length > 0 };
+    sealed += n;
+    if (n < batch) return { sealed, waited: running.length > 0 };
+  }
 }
 
 export type ChainProblem = 'altered' | 'removed' | 'inserted';
