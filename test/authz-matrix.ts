@@ -1,20 +1,14 @@
-// Who may do what, written down independently of server/lib/policy.ts (domain.md,
-// "Users and what they do"): if the policy drifts, this table is what says so.
-//
-// target  own   a record inside the caller's scope (their village CJ, household, buyer PORT, account);
-//               for union-wide roles the Changjiang record.
-//         other a record just outside it: village QY, a neighbouring household (for a member),
-//               another buyer, another user. For DELETE, a row made for the purpose wherever one can be.
-//         none  lists, and POSTs that name no village; POST cooperatives 'none' uses a fresh village
-//               without a cooperative (there is one cooperative per village).
-// sees    for a 200 list, the scope every returned row must lie in (and the total must count).
+// Who may do what, written down from the domain (README, "Roles and scope"; domain.md, "Users
+// and what they do") and never from the server's policy code: when the policy drifts, this
+// file is what says so. test/authz/cases.ts turns it into HTTP cases (every role × resource ×
+// action × own/other record); test/authz.test.ts runs them.
 
-export type Who = 'admin' | 'sales' | 'manager' | 'cadre' | 'buyer' | 'member' | 'anon';
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-export type Target = 'own' | 'other' | 'none';
-export type Sees = 'union' | 'village' | 'household' | 'buyer' | 'self';
+export const roles = ['admin', 'sales', 'manager', 'cadre', 'buyer', 'member'] as const;
+export type Role = (typeof roles)[number];
+export type Who = Role | 'anon';
 
-export const usernames: Record<Exclude<Who, 'anon'>, string> = {
+/** The demo account of each role (password demo1234). */
+export const usernames: Record<Role, string> = {
   admin: 'admin',
   sales: 'sales',
   manager: 'manager.changjiang',
@@ -23,299 +17,100 @@ export const usernames: Record<Exclude<Who, 'anon'>, string> = {
   member: 'member.changjiang',
 };
 
-type Row = [Who, Method, string, Target, number, Sees?];
+/**
+ * How far a grant reaches: every row of the union, of the user's village, household or buyer
+ * organisation, or the user's own row.
+ */
+export const scopes = ['self', 'household', 'village', 'buyer', 'union'] as const;
+export type Scope = (typeof scopes)[number];
 
-const table: Row[] = [
-  // unions: everyone reads their union, only the administrator edits it; no POST or DELETE route
-  ['admin',   'GET',    '/api/unions',                 'none',  200, 'union'],
-  ['admin',   'GET',    '/api/unions/:id',             'own',   200],
-  ['admin',   'PUT',    '/api/unions/:id',             'own',   200],
-  ['admin',   'POST',   '/api/unions',                 'none',  404],
-  ['admin',   'DELETE', '/api/unions/:id',             'own',   404],
-  ['sales',   'GET',    '/api/unions',                 'none',  200, 'union'],
-  ['sales',   'GET',    '/api/unions/:id',             'own',   200],
-  ['sales',   'PUT',    '/api/unions/:id',             'own',   403],
-  ['manager', 'GET',    '/api/unions',                 'none',  200, 'union'],
-  ['manager', 'GET',    '/api/unions/:id',             'own',   200],
-  ['manager', 'PUT',    '/api/unions/:id',             'own',   403],
-  ['cadre',   'GET',    '/api/unions',                 'none',  200, 'union'],
-  ['cadre',   'GET',    '/api/unions/:id',             'own',   200],
-  ['cadre',   'PUT',    '/api/unions/:id',             'own',   403],
-  ['buyer',   'GET',    '/api/unions',                 'none',  200, 'union'],
-  ['buyer',   'GET',    '/api/unions/:id',             'own',   200],
-  ['buyer',   'PUT',    '/api/unions/:id',             'own',   403],
-  ['member',  'GET',    '/api/unions',                 'none',  200, 'union'],
-  ['member',  'GET',    '/api/unions/:id',             'own',   200],
-  ['member',  'PUT',    '/api/unions/:id',             'own',   403],
-  ['member',  'POST',   '/api/unions',                 'none',  404],
-  ['member',  'DELETE', '/api/unions/:id',             'own',   404],
-  ['anon',    'GET',    '/api/unions',                 'none',  401],
-  ['anon',    'PUT',    '/api/unions/:id',             'own',   401],
-  ['anon',    'POST',   '/api/unions',                 'none',  404],
+/** What an account of each role is tied to, besides its union and itself. */
+export const tiedTo: Record<Role, readonly Scope[]> = {
+  admin: [],
+  sales: [],
+  manager: ['village'],
+  cadre: ['village'],
+  buyer: ['buyer'],
+  member: ['household', 'village'],
+};
 
-  // villages: admin rw; sales reads all; manager and member read their own; cadre reads and edits (only) their own
-  ['admin',   'GET',    '/api/villages',               'none',  200, 'union'],
-  ['admin',   'GET',    '/api/villages/:id',           'own',   200],
-  ['admin',   'GET',    '/api/villages/:id',           'other', 200],
-  ['admin',   'PUT',    '/api/villages/:id',           'other', 200],
-  ['admin',   'POST',   '/api/villages',               'none',  201],
-  ['admin',   'DELETE', '/api/villages/:id',           'other', 200],
-  ['sales',   'GET',    '/api/villages',               'none',  200, 'union'],
-  ['sales',   'GET',    '/api/villages/:id',           'other', 200],
-  ['sales',   'PUT',    '/api/villages/:id',           'own',   403],
-  ['sales',   'POST',   '/api/villages',               'none',  403],
-  ['sales',   'DELETE', '/api/villages/:id',           'other', 403],
-  ['manager', 'GET',    '/api/villages',               'none',  200, 'village'],
-  ['manager', 'GET',    '/api/villages/:id',           'own',   200],
-  ['manager', 'GET',    '/api/villages/:id',           'other', 404],
-  ['manager', 'PUT',    '/api/villages/:id',           'own',   403],
-  ['manager', 'POST',   '/api/villages',               'none',  403],
-  ['manager', 'DELETE', '/api/villages/:id',           'other', 403],
-  ['cadre',   'GET',    '/api/villages',               'none',  200, 'village'],
-  ['cadre',   'GET',    '/api/villages/:id',           'own',   200],
-  ['cadre',   'GET',    '/api/villages/:id',           'other', 404],
-  ['cadre',   'PUT',    '/api/villages/:id',           'own',   200],
-  ['cadre',   'PUT',    '/api/villages/:id',           'other', 404],
-  ['cadre',   'POST',   '/api/villages',               'none',  403],
-  ['cadre',   'DELETE', '/api/villages/:id',           'own',   403],
-  ['cadre',   'DELETE', '/api/villages/:id',           'other', 403],
-  ['buyer',   'GET',    '/api/villages',               'none',  403],
-  ['buyer',   'GET',    '/api/villages/:id',           'other', 403],
-  ['buyer',   'PUT',    '/api/villages/:id',           'other', 403],
-  ['buyer',   'POST',   '/api/villages',               'none',  403],
-  ['member',  'GET',    '/api/villages',               'none',  200, 'village'],
-  ['member',  'GET',    '/api/villages/:id',           'own',   200],
-  ['member',  'GET',    '/api/villages/:id',           'other', 404],
-  ['member',  'PUT',    '/api/villages/:id',           'own',   403],
-  ['member',  'POST',   '/api/villages',               'none',  403],
-  ['anon',    'GET',    '/api/villages',               'none',  401],
-  ['anon',    'GET',    '/api/villages/:id',           'own',   401],
+export const ops = ['list', 'get', 'create', 'update', 'delete'] as const;
+export type Op = (typeof ops)[number];
 
-  // cooperatives: admin rw; sales reads; the manager runs their village's cooperative; cadre and member read it
-  ['admin',   'GET',    '/api/cooperatives',           'none',  200, 'union'],
-  ['admin',   'GET',    '/api/cooperatives/:id',       'other', 200],
-  ['admin',   'PUT',    '/api/cooperatives/:id',       'other', 200],
-  ['admin',   'POST',   '/api/cooperatives',           'none',  201],
-  ['admin',   'DELETE', '/api/cooperatives/:id',       'other', 200],
-  ['sales',   'GET',    '/api/cooperatives',           'none',  200, 'union'],
-  ['sales',   'GET',    '/api/cooperatives/:id',       'other', 200],
-  ['sales',   'PUT',    '/api/cooperatives/:id',       'own',   403],
-  ['sales',   'POST',   '/api/cooperatives',           'none',  403],
-  ['sales',   'DELETE', '/api/cooperatives/:id',       'other', 403],
-  ['manager', 'GET',    '/api/cooperatives',           'none',  200, 'village'],
-  ['manager', 'GET',    '/api/cooperatives/:id',       'own',   200],
-  ['manager', 'GET',    '/api/cooperatives/:id',       'other', 404],
-  ['manager', 'PUT',    '/api/cooperatives/:id',       'own',   200],
-  ['manager', 'PUT',    '/api/cooperatives/:id',       'other', 404],
-  // A manager keeps their cooperative's record; founding or dissolving one is the union's.
-  ['manager', 'POST',   '/api/cooperatives',           'own',   403],
-  ['manager', 'DELETE', '/api/cooperatives/:id',       'own',   403],
-  ['manager', 'POST',   '/api/cooperatives',           'other', 403],
-  ['manager', 'DELETE', '/api/cooperatives/:id',       'other', 403],
-  ['cadre',   'GET',    '/api/cooperatives',           'none',  200, 'village'],
-  ['cadre',   'GET',    '/api/cooperatives/:id',       'own',   200],
-  ['cadre',   'GET',    '/api/cooperatives/:id',       'other', 404],
-  ['cadre',   'PUT',    '/api/cooperatives/:id',       'own',   403],
-  ['cadre',   'POST',   '/api/cooperatives',           'own',   403],
-  ['cadre',   'DELETE', '/api/cooperatives/:id',       'own',   403],
-  ['member',  'GET',    '/api/cooperatives',           'none',  200, 'village'],
-  ['member',  'GET',    '/api/cooperatives/:id',       'own',   200],
-  ['member',  'GET',    '/api/cooperatives/:id',       'other', 404],
-  ['member',  'PUT',    '/api/cooperatives/:id',       'own',   403],
-  ['buyer',   'GET',    '/api/cooperatives',           'none',  403],
-  ['buyer',   'GET',    '/api/cooperatives/:id',       'other', 403],
-  ['buyer',   'POST',   '/api/cooperatives',           'none',  403],
-  ['anon',    'GET',    '/api/cooperatives',           'none',  401],
-  ['anon',    'PUT',    '/api/cooperatives/:id',       'own',   401],
-
-  // households: admin rw; sales reads; manager and cadre rw in their village; member reads their household
-  ['admin',   'GET',    '/api/households',             'none',  200, 'union'],
-  ['admin',   'GET',    '/api/households/:id',         'other', 200],
-  ['admin',   'PUT',    '/api/households/:id',         'other', 200],
-  ['admin',   'POST',   '/api/households',             'other', 201],
-  ['admin',   'DELETE', '/api/households/:id',         'other', 200],
-  ['sales',   'GET',    '/api/households',             'none',  200, 'union'],
-  ['sales',   'GET',    '/api/households/:id',         'other', 200],
-  ['sales',   'PUT',    '/api/households/:id',         'own',   403],
-  ['sales',   'POST',   '/api/households',             'own',   403],
-  ['sales',   'DELETE', '/api/households/:id',         'own',   403],
-  ['manager', 'GET',    '/api/households',             'none',  200, 'village'],
-  ['manager', 'GET',    '/api/households/:id',         'own',   200],
-  ['manager', 'GET',    '/api/households/:id',         'other', 404],
-  ['manager', 'PUT',    '/api/households/:id',         'own',   200],
-  ['manager', 'PUT',    '/api/households/:id',         'other', 404],
-  ['manager', 'POST',   '/api/households',             'own',   201],
-  ['manager', 'POST',   '/api/households',             'other', 403],
-  ['manager', 'DELETE', '/api/households/:id',         'own',   200],
-  ['manager', 'DELETE', '/api/households/:id',         'other', 404],
-  ['cadre',   'GET',    '/api/households',             'none',  200, 'village'],
-  ['cadre',   'GET',    '/api/households/:id',         'own',   200],
-  ['cadre',   'GET',    '/api/households/:id',         'other', 404],
-  ['cadre',   'PUT',    '/api/households/:id',         'own',   200],
-  ['cadre',   'PUT',    '/api/households/:id',         'other', 404],
-  ['cadre',   'POST',   '/api/households',             'own',   201],
-  ['cadre',   'POST',   '/api/households',             'other', 403],
-  ['cadre',   'DELETE', '/api/households/:id',         'own',   200],
-  ['cadre',   'DELETE', '/api/households/:id',         'other', 404],
-  ['member',  'GET',    '/api/households',             'none',  200, 'household'],
-  ['member',  'GET',    '/api/households/:id',         'own',   200],
-  ['member',  'GET',    '/api/households/:id',         'other', 404],
-  ['member',  'PUT',    '/api/households/:id',         'own',   403],
-  ['member',  'POST',   '/api/households',             'own',   403],
-  ['member',  'DELETE', '/api/households/:id',         'own',   403],
-  ['buyer',   'GET',    '/api/households',             'none',  403],
-  ['buyer',   'GET',    '/api/households/:id',         'other', 403],
-  ['buyer',   'POST',   '/api/households',             'other', 403],
-  ['anon',    'GET',    '/api/households',             'none',  401],
-  ['anon',    'DELETE', '/api/households/:id',         'own',   401],
-
-  // people: as households; a member sees the people of their own household only
-  ['admin',   'GET',    '/api/people',                 'none',  200, 'union'],
-  ['admin',   'GET',    '/api/people/:id',             'other', 200],
-  ['admin',   'PUT',    '/api/people/:id',             'other', 200],
-  ['admin',   'POST',   '/api/people',                 'other', 201],
-  ['admin',   'DELETE', '/api/people/:id',             'other', 200],
-  ['sales',   'GET',    '/api/people',                 'none',  200, 'union'],
-  ['sales',   'GET',    '/api/people/:id',             'other', 200],
-  ['sales',   'PUT',    '/api/people/:id',             'own',   403],
-  ['sales',   'POST',   '/api/people',                 'own',   403],
-  ['sales',   'DELETE', '/api/people/:id',             'own',   403],
-  ['manager', 'GET',    '/api/people',                 'none',  200, 'village'],
-  ['manager', 'GET',    '/api/people/:id',             'own',   200],
-  ['manager', 'GET',    '/api/people/:id',             'other', 404],
-  ['manager', 'PUT',    '/api/people/:id',             'own',   200],
-  ['manager', 'PUT',    '/api/people/:id',             'other', 404],
-  ['manager', 'POST',   '/api/people',                 'own',   201],
-  ['manager', 'POST',   '/api/people',                 'other', 403],
-  ['manager', 'DELETE', '/api/people/:id',             'own',   200],
-  ['manager', 'DELETE', '/api/people/:id',             'other', 404],
-  ['cadre',   'GET',    '/api/people',                 'none',  200, 'village'],
-  ['cadre',   'GET',    '/api/people/:id',             'own',   200],
-  ['cadre',   'GET',    '/api/people/:id',             'other', 404],
-  ['cadre',   'PUT',    '/api/people/:id',             'own',   200],
-  ['cadre',   'PUT',    '/api/people/:id',             'other', 404],
-  ['cadre',   'POST',   '/api/people',                 'own',   201],
-  ['cadre',   'POST',   '/api/people',                 'other', 403],
-  ['cadre',   'DELETE', '/api/people/:id',             'own',   200],
-  ['cadre',   'DELETE', '/api/people/:id',             'other', 404],
-  ['member',  'GET',    '/api/people',                 'none',  200, 'household'],
-  ['member',  'GET',    '/api/people/:id',             'own',   200],
-  ['member',  'GET',    '/api/people/:id',             'other', 404],
-  ['member',  'PUT',    '/api/people/:id',             'own',   403],
-  ['member',  'POST',   '/api/people',                 'own',   403],
-  ['member',  'DELETE', '/api/people/:id',             'own',   403],
-  ['buyer',   'GET',    '/api/people',                 'none',  403],
-  ['buyer',   'GET',    '/api/people/:id',             'other', 403],
-  ['buyer',   'POST',   '/api/people',                 'other', 403],
-  ['anon',    'GET',    '/api/people',                 'none',  401],
-  ['anon',    'PUT',    '/api/people/:id',             'own',   401],
-
-  // plots: admin rw; sales reads; manager rw in their village; cadre reads it; member reads their household's
-  ['admin',   'GET',    '/api/plots',                  'none',  200, 'union'],
-  ['admin',   'GET',    '/api/plots/:id',              'other', 200],
-  ['admin',   'PUT',    '/api/plots/:id',              'other', 200],
-  ['admin',   'POST',   '/api/plots',                  'other', 201],
-  ['admin',   'DELETE', '/api/plots/:id',              'other', 200],
-  ['sales',   'GET',    '/api/plots',                  'none',  200, 'union'],
-  ['sales',   'GET',    '/api/plots/:id',              'other', 200],
-  ['sales',   'PUT',    '/api/plots/:id',              'own',   403],
-  ['sales',   'POST',   '/api/plots',                  'own',   403],
-  ['sales',   'DELETE', '/api/plots/:id',              'own',   403],
-  ['manager', 'GET',    '/api/plots',                  'none',  200, 'village'],
-  ['manager', 'GET',    '/api/plots/:id',              'own',   200],
-  ['manager', 'GET',    '/api/plots/:id',              'other', 404],
-  ['manager', 'PUT',    '/api/plots/:id',              'own',   200],
-  ['manager', 'PUT',    '/api/plots/:id',              'other', 404],
-  ['manager', 'POST',   '/api/plots',                  'own',   201],
-  ['manager', 'POST',   '/api/plots',                  'other', 403],
-  ['manager', 'DELETE', '/api/plots/:id',              'own',   200],
-  ['manager', 'DELETE', '/api/plots/:id',              'other', 404],
-  ['cadre',   'GET',    '/api/plots',                  'none',  200, 'village'],
-  ['cadre',   'GET',    '/api/plots/:id',              'own',   200],
-  ['cadre',   'GET',    '/api/plots/:id',              'other', 404],
-  ['cadre',   'PUT',    '/api/plots/:id',              'own',   403],
-  ['cadre',   'POST',   '/api/plots',                  'own',   403],
-  ['cadre',   'DELETE', '/api/plots/:id',              'own',   403],
-  ['member',  'GET',    '/api/plots',                  'none',  200, 'household'],
-  ['member',  'GET',    '/api/plots/:id',              'own',   200],
-  ['member',  'GET',    '/api/plots/:id',              'other', 404],
-  ['member',  'PUT',    '/api/plots/:id',              'own',   403],
-  ['member',  'DELETE', '/api/plots/:id',              'own',   403],
-  ['buyer',   'GET',    '/api/plots',                  'none',  403],
-  ['buyer',   'GET',    '/api/plots/:id',              'other', 403],
-  ['buyer',   'POST',   '/api/plots',                  'other', 403],
-  ['anon',    'GET',    '/api/plots',                  'none',  401],
-  ['anon',    'POST',   '/api/plots',                  'own',   401],
-
-  // buyers: admin and sales rw; a buyer reads their own organisation; nobody else sees buyers
-  ['admin',   'GET',    '/api/buyers',                 'none',  200, 'union'],
-  ['admin',   'GET',    '/api/buyers/:id',             'other', 200],
-  ['admin',   'PUT',    '/api/buyers/:id',             'other', 200],
-  ['admin',   'POST',   '/api/buyers',                 'none',  201],
-  ['admin',   'DELETE', '/api/buyers/:id',             'other', 200],
-  ['sales',   'GET',    '/api/buyers',                 'none',  200, 'union'],
-  ['sales',   'GET',    '/api/buyers/:id',             'other', 200],
-  ['sales',   'PUT',    '/api/buyers/:id',             'other', 200],
-  ['sales',   'POST',   '/api/buyers',                 'none',  201],
-  ['sales',   'DELETE', '/api/buyers/:id',             'other', 200],
-  ['buyer',   'GET',    '/api/buyers',                 'none',  200, 'buyer'],
-  ['buyer',   'GET',    '/api/buyers/:id',             'own',   200],
-  ['buyer',   'GET',    '/api/buyers/:id',             'other', 404],
-  ['buyer',   'PUT',    '/api/buyers/:id',             'own',   403],
-  ['buyer',   'POST',   '/api/buyers',                 'none',  403],
-  ['buyer',   'DELETE', '/api/buyers/:id',             'own',   403],
-  ['manager', 'GET',    '/api/buyers',                 'none',  403],
-  ['manager', 'GET',    '/api/buyers/:id',             'other', 403],
-  ['manager', 'POST',   '/api/buyers',                 'none',  403],
-  ['cadre',   'GET',    '/api/buyers',                 'none',  403],
-  ['cadre',   'GET',    '/api/buyers/:id',             'other', 403],
-  ['cadre',   'PUT',    '/api/buyers/:id',             'other', 403],
-  ['member',  'GET',    '/api/buyers',                 'none',  403],
-  ['member',  'GET',    '/api/buyers/:id',             'other', 403],
-  ['member',  'DELETE', '/api/buyers/:id',             'other', 403],
-  ['anon',    'GET',    '/api/buyers',                 'none',  401],
-  ['anon',    'GET',    '/api/buyers/:id',             'other', 401],
-
-  // users: the administrator manages every account; everyone else sees and edits only their own
-  ['admin',   'GET',    '/api/users',                  'none',  200, 'union'],
-  ['admin',   'GET',    '/api/users/:id',              'own',   200],
-  ['admin',   'GET',    '/api/users/:id',              'other', 200],
-  ['admin',   'PUT',    '/api/users/:id',              'other', 200],
-  ['admin',   'POST',   '/api/users',                  'none',  201],
-  ['admin',   'DELETE', '/api/users/:id',              'other', 200],
-  ...(['sales', 'manager', 'cadre', 'buyer', 'member'] as const).flatMap((who): Row[] => [
-    [who,     'GET',    '/api/users',                  'none',  200, 'self'],
-    [who,     'GET',    '/api/users/:id',              'own',   200],
-    [who,     'GET',    '/api/users/:id',              'other', 404],
-    [who,     'PUT',    '/api/users/:id',              'own',   200],
-    [who,     'PUT',    '/api/users/:id',              'other', 404],
-    [who,     'POST',   '/api/users',                  'none',  403],
-    [who,     'DELETE', '/api/users/:id',              'own',   403],
-    [who,     'DELETE', '/api/users/:id',              'other', 403],
-  ]),
-  ['anon',    'GET',    '/api/users',                  'none',  401],
-  ['anon',    'PUT',    '/api/users/:id',              'own',   401],
-
-  // audit-log: the administrator reads it; nobody writes it through the API (no such routes)
-  ['admin',   'GET',    '/api/audit-log',              'none',  200, 'union'],
-  ['admin',   'GET',    '/api/audit-log/:id',          'own',   200],
-  ['admin',   'POST',   '/api/audit-log',              'none',  404],
-  ['admin',   'PUT',    '/api/audit-log/:id',          'own',   404],
-  ['admin',   'DELETE', '/api/audit-log/:id',          'own',   404],
-  ...(['sales', 'manager', 'cadre', 'buyer', 'member'] as const).flatMap((who): Row[] => [
-    [who,     'GET',    '/api/audit-log',              'none',  403],
-    [who,     'GET',    '/api/audit-log/:id',          'own',   403],
-  ]),
-  ['anon',    'GET',    '/api/audit-log',              'none',  401],
-];
-
-export interface MatrixRow {
-  who: Who;
-  method: Method;
-  route: string;
-  target: Target;
-  status: number;
-  sees?: Sees;
+export interface ResourceFacts {
+  /** The routes the API serves for it; any other answers 404 (no such route). */
+  ops: readonly Op[];
+  /** The column that ties one of its rows to each scope it can be reached by. */
+  ties: Partial<Record<Scope, string>>;
 }
 
-export const matrix: MatrixRow[] = table.map(([who, method, route, target, status, sees]) => ({ who, method, route, target, status, sees }));
+const crud = ops;
+const placed = { union: 'union_id', village: 'village_id', household: 'household_id' } as const;
+
+export const resources: Record<string, ResourceFacts> = {
+  // A union is founded and dissolved outside the API.
+  unions: { ops: ['list', 'get', 'update'], ties: { union: 'id' } },
+  villages: { ops: crud, ties: { union: 'union_id', village: 'id' } },
+  cooperatives: { ops: crud, ties: { union: 'union_id', village: 'village_id' } },
+  households: { ops: crud, ties: { ...placed, household: 'id' } },
+  people: { ops: crud, ties: placed },
+  plots: { ops: crud, ties: placed },
+  buyers: { ops: crud, ties: { union: 'union_id', buyer: 'id' } },
+  users: { ops: crud, ties: { union: 'union_id', self: 'id' } },
+  // Written only by the server, beside each change.
+  'audit-log': { ops: ['list', 'get'], ties: { union: 'union_id' } },
+};
+
+/**
+ * The grid. A cell is what the role may do with the resource: R read, C create, U update,
+ * D delete, each at a scope ("RCUD:union", "R:union U:village"); "-" is nothing. A row
+ * `resource/verb` gives the scope of `POST /api/<resource>/:id/<verb>`.
+ * "Own" records are one's village (cadre, manager), household (member), buyer organisation
+ * (buyer) or account; one's own account is read and edited, never created or deleted.
+ */
+export const grid = `
+  resource               | admin        | sales        | manager      | cadre        | buyer    | member
+  unions                 | RU:union     | R:union      | R:union      | R:union      | R:union  | R:union
+  villages               | RCUD:union   | R:union      | R:village    | RU:village   | -        | R:village
+  cooperatives           | RCUD:union   | R:union      | RU:village   | R:village    | -        | R:village
+  households             | RCUD:union   | R:union      | RCUD:village | RCUD:village | -        | R:household
+  people                 | RCUD:union   | R:union      | RCUD:village | RCUD:village | -        | R:household
+  plots                  | RCUD:union   | R:union      | RCUD:village | R:village    | -        | R:household
+  buyers                 | RCUD:union   | RCUD:union   | -            | -            | R:buyer  | -
+  users                  | RCUD:union   | RU:self      | RU:self      | RU:self      | RU:self  | RU:self
+  users/change-password  | self         | self         | self         | self         | self     | self
+  audit-log              | R:union      | -            | -            | -            | -        | -
+`;
+
+export type Target = 'own' | 'other';
+
+/** What the grid cannot say, kept by hand. */
+export interface Exception {
+  who: Who;
+  res: string;
+  /** An operation, or a verb of the resource. */
+  action: Op | string;
+  target: Target;
+  status: number;
+  /**
+   * Without a body, the exception replaces the generated case of the same who/res/action/target
+   * (which must exist); with one, it is a case of its own with that body.
+   */
+  body?: Record<string, unknown>;
+  why: string;
+}
+
+export const exceptions: Exception[] = [
+  {
+    who: 'admin', res: 'users', action: 'change-password', target: 'other', status: 404,
+    why: 'the verb reaches only one\'s own account: another one is not found through it, even by the administrator who reads it',
+  },
+  {
+    who: 'admin', res: 'users', action: 'delete', target: 'own', status: 409,
+    why: 'an account that has signed in is on the audit trail, and an account on the trail is not deleted',
+  },
+  ...roles.map((who): Exception => ({
+    who, res: 'users', action: 'update', target: 'own', status: 400, body: { password: 'a-new-password-1' },
+    why: 'one\'s own password changes only through change-password, giving the current one',
+  })),
+];

@@ -18,7 +18,8 @@ ALTER TABLE "audit_log" ADD COLUMN "seal_prev_id" bigint;--> statement-breakpoin
 ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_union_id_unions_id_fk" FOREIGN KEY ("union_id") REFERENCES "public"."unions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "idempotency_keys_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
-CREATE INDEX "audit_log_unsealed_idx" ON "audit_log" USING btree ("id") WHERE seal IS NULL;--> statement-breakpoint
+CREATE INDEX "audit_log_unsealed_idx" ON "audit_log" USING btree ("union_id","id") WHERE seal IS NULL;--> statement-breakpoint
+CREATE INDEX "audit_log_sealed_idx" ON "audit_log" USING btree ("union_id","id") WHERE seal IS NOT NULL;--> statement-breakpoint
 DROP TYPE "public"."audit_action";--> statement-breakpoint
 -- The trail stays append-only; the one change allowed is sealing an unsealed row, and only
 -- its seal columns may move. (Row triggers do not fire for the ALTER TABLE above.)

@@ -37,13 +37,15 @@ export async function sealPending(db: Db, key: string, opts: SealOptions = {}): 
     await new Promise((r) => setTimeout(r, pause));
     pending = running;
   }
-  // One transaction per batch: a backlog (a first start after an upgrade) commits as it goes.
+  // One transaction per batch: a backlog (a first start after an upgrade) commits as it
+  // goes. The tail is read again in each, under the lock, as another instance may have sealed.
+  const unions = await unionsWithUnsealed(db, maxId);
   let sealed = 0;
   for (;;) {
     const n = await db.transaction(async (tx) => {
       if (!(await trySealLock(tx))) return -1;
       let done = 0;
-      for (const unionId of await unionsWithUnsealed(tx, maxId)) {
+      for (const unionId of unions) {
         let tail = await chainTail(tx, unionId);
         // Rows below the tail that are still unsealed were slipped in later: verify names them.
         const rows = await unsealedAfter(tx, unionId, tail?.id ?? 0, maxId, batch - done);
