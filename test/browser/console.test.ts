@@ -27,7 +27,7 @@ let base: string;
 beforeAll(async () => {
   if (!available) return;
   // Rebuilds the console when it is missing or older than its sources, as npm start does.
-  execSync('node scripts/ensure-admin.mjs', { stdio: 'inherit' });
+  execSync('node scripts/build-console.mjs', { stdio: 'inherit' });
   db = await createTestDb();
   app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, modules: appModules, adminRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
