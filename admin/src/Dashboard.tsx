@@ -20,20 +20,18 @@ const Line = ({ label, children }: { label: string; children: ReactNode }) => (
   </Typography>
 );
 
-const SCOPE_KEYS = [
+/** Scope fields that make up a "scope of management" (a manager's or cadre's). */
+const MANAGED_KEYS = [
   ['cooperative_id', 'cooperatives'],
   ['village_id', 'villages'],
-  ['household_id', 'households'],
-  ['buyer_id', 'buyers'],
 ] as const;
 
-const Scope = ({ user }: { user: User }) => {
+const Managed = ({ user }: { user: User }) => {
   const translate = useTranslate();
-  const parts = SCOPE_KEYS.flatMap(([key, resource]) => {
+  const parts = MANAGED_KEYS.flatMap(([key, resource]) => {
     const id = user[key];
     return id == null ? [] : [{ resource, id }];
   });
-  if (parts.length === 0) return <>{translate('app.dashboard.whole_union')}</>;
   return (
     <>
       {parts.map(({ resource, id }, i) => (
@@ -46,7 +44,37 @@ const Scope = ({ user }: { user: User }) => {
   );
 };
 
-const UnionName = ({ user }: { user: User }) => <>{user.union_name}</>;
+/**
+ * What the account is attached to, in the terms of its role: a member's household, a buyer's
+ * organisation, a manager's or cadre's scope of management, or (for union-wide roles) the union.
+ */
+const Attachment = ({ user }: { user: User }) => {
+  const translate = useTranslate();
+  if (user.household_id != null)
+    return (
+      <Line label={translate('app.dashboard.household')}>
+        <RefName resource="households" id={user.household_id} />
+      </Line>
+    );
+  if (user.buyer_id != null)
+    return (
+      <Line label={translate('app.dashboard.buyer')}>
+        <RefName resource="buyers" id={user.buyer_id} />
+      </Line>
+    );
+  if (user.cooperative_id != null || user.village_id != null)
+    return (
+      <Line label={translate('app.dashboard.scope')}>
+        <Managed user={user} />
+      </Line>
+    );
+  return (
+    <Line label={translate('app.dashboard.scope')}>{translate('app.dashboard.union_scope', { union: user.union_name })}</Line>
+  );
+};
+
+const unionWide = (user: User) =>
+  user.household_id == null && user.buyer_id == null && user.cooperative_id == null && user.village_id == null;
 
 export const Dashboard = () => {
   const translate = useTranslate();
@@ -61,13 +89,10 @@ export const Dashboard = () => {
           <Typography variant="body2" color="text.secondary">
             {translate('app.dashboard.intro')}
           </Typography>
-          <Line label={translate('app.dashboard.union')}>
-            <UnionName user={user} />
-          </Line>
           <Line label={translate('app.dashboard.role')}>{translate(`choices.user_role.${user.role}`, { _: user.role })}</Line>
-          <Line label={translate('app.dashboard.scope')}>
-            <Scope user={user} />
-          </Line>
+          <Attachment user={user} />
+          {/* A union-wide role's scope already names the union. */}
+          {!unionWide(user) && <Line label={translate('app.dashboard.union')}>{user.union_name}</Line>}
         </Stack>
       </CardContent>
     </Card>

@@ -7,6 +7,7 @@ import {
   type Validator,
 } from 'react-admin';
 import { useFormContext, useWatch } from 'react-hook-form';
+import { useSeesOneVillage } from './scope';
 
 /** "code head_name", how villagers name a household. */
 export const householdLabel = (r: RaRecord) => `${r.code} ${r.head_name}`;
@@ -18,6 +19,12 @@ export const VillageField = ({ source = 'village_id' }: { source?: string; label
 export const HouseholdField = ({ source = 'household_id' }: { source?: string; label?: string }) => (
   <ReferenceField source={source} reference="households" link="show" />
 );
+
+// In a phone list the whole row is a link: the referenced name is plain text there. The
+// village is left out for a user who sees only one (as the village column is).
+export const VillageName = () =>
+  useSeesOneVillage() ? null : <ReferenceField source="village_id" reference="villages" link={false} />;
+export const HouseholdName = () => <ReferenceField source="household_id" reference="households" link={false} />;
 
 // `source` is required (not defaulted) because filter forms read it from the element's props.
 interface RefInputProps {

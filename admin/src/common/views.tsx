@@ -1,4 +1,5 @@
-import type { ComponentType, ReactElement, ReactNode } from 'react';
+import { useMediaQuery, type Theme } from '@mui/material';
+import { Children, isValidElement, type ComponentType, type ReactElement, type ReactNode } from 'react';
 import {
   Create,
   CreateButton,
@@ -8,14 +9,17 @@ import {
   List,
   Pagination,
   SaveButton,
+  SimpleList,
   Toolbar,
   TopToolbar,
   useResourceDefinition,
   type CreateProps,
   type EditProps,
+  type RaRecord,
   type SortPayload,
 } from 'react-admin';
 import { readSession } from '../auth/session';
+import { useSeesOneVillage } from './scope';
 
 // No export button: the server caps pages at 100 rows, so a client-side export would be
 // silently truncated. Create only where the resource declares it (unions do not).
@@ -29,26 +33,58 @@ const ListActions = ({ hasFilters }: { hasFilters: boolean }) => {
   );
 };
 
+/** What a row shows on a phone: the two or three things that identify it. */
+export interface PhoneRow {
+  primary: (record: RaRecord) => ReactNode;
+  secondary?: (record: RaRecord) => ReactNode;
+  tertiary?: (record: RaRecord) => ReactNode;
+}
+
 interface AppListProps {
   filters?: ReactElement[];
   sort?: SortPayload;
+  /** The phone layout (below the `sm` breakpoint) shows a SimpleList of these instead of the table. */
+  phone: PhoneRow;
   children: ReactNode;
 }
 
-/** List with the console's defaults: 25 rows, filters, clickable rows, no bulk delete. */
-export const AppList = ({ filters, sort = { field: 'id', order: 'ASC' }, children }: AppListProps) => (
-  <List
-    filters={filters}
-    sort={sort}
-    perPage={25}
-    actions={<ListActions hasFilters={!!filters?.length} />}
-    pagination={<Pagination rowsPerPageOptions={[10, 25, 50, 100]} />}
-  >
-    <DataTable rowClick="show" bulkActionButtons={false}>
-      {children}
-    </DataTable>
-  </List>
-);
+const sourceOf = (el: unknown): unknown =>
+  isValidElement<{ source?: unknown }>(el) ? el.props.source : undefined;
+
+/**
+ * List with the console's defaults: 25 rows, filters, clickable rows, no bulk delete; a
+ * SimpleList on phones. A user who sees a single village (a manager, cadre or member tied to
+ * one) is offered no village filter and no village column: every row would say the same.
+ */
+export const AppList = ({ filters, sort = { field: 'id', order: 'ASC' }, phone, children }: AppListProps) => {
+  const isPhone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
+  const oneVillage = useSeesOneVillage();
+  const shownFilters = oneVillage ? filters?.filter((f) => sourceOf(f) !== 'village_id') : filters;
+  const columns = oneVillage ? Children.toArray(children).filter((c) => sourceOf(c) !== 'village_id') : children;
+  return (
+    <List
+      filters={shownFilters}
+      sort={sort}
+      perPage={25}
+      actions={<ListActions hasFilters={!!shownFilters?.length} />}
+      pagination={<Pagination rowsPerPageOptions={isPhone ? [] : [10, 25, 50, 100]} />}
+    >
+      {isPhone ? (
+        <SimpleList
+          className="app-phone-list"
+          primaryText={phone.primary}
+          secondaryText={phone.secondary}
+          tertiaryText={phone.tertiary}
+          rowClick="show"
+        />
+      ) : (
+        <DataTable rowClick="show" bulkActionButtons={false}>
+          {columns}
+        </DataTable>
+      )}
+    </List>
+  );
+};
 
 // Pessimistic: server-side validation errors and STALE_VERSION must reach the form that
 // is still on screen, which the default "undoable" mode does not allow.

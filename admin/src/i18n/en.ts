@@ -15,11 +15,24 @@ export const enApp: AppMessages = {
     dashboard: {
       welcome: 'Welcome, %{name}',
       intro:
-        'This is the console of the Wuhan Lvjiang Zhihang Agricultural Professional Cooperative Union. Pick what to manage in the menu on the left.',
+        'This is the console of the Wuhan Lvjiang Zhihang Agricultural Professional Cooperative Union. Pick what to manage in the menu.',
       role: 'Role: ',
       scope: 'Scope: ',
       union: 'Union: ',
-      whole_union: 'Whole union',
+      household: 'My household: ',
+      buyer: 'Buyer: ',
+      union_scope: '%{union} (whole union)',
+    },
+    account: {
+      menu: 'My account',
+    },
+    meta: {
+      version: 'version %{version}',
+      created: 'created %{at}',
+      updated: 'updated %{at}',
+    },
+    list: {
+      area_mu: '%{area} mu',
     },
     auth: {
       invalid_credentials: 'Wrong username or password',
@@ -81,7 +94,6 @@ export const enApp: AppMessages = {
       details: 'Details',
       people: 'Household members',
       plots: 'Plots',
-      record: 'Record',
     },
   },
   choices: {

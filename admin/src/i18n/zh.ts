@@ -14,11 +14,24 @@ export const zhApp = {
     title: '绿江之航联合社',
     dashboard: {
       welcome: '欢迎，%{name}',
-      intro: '这是武汉绿江之航农业专业合作社联合社的管理后台。请从左侧菜单选择要管理的内容。',
+      intro: '这是武汉绿江之航农业专业合作社联合社的管理后台。请从菜单中选择要管理的内容。',
       role: '角色：',
       scope: '管理范围：',
       union: '联合社：',
-      whole_union: '全联合社',
+      household: '我的农户：',
+      buyer: '所属采购方：',
+      union_scope: '%{union}（全联合社）',
+    },
+    account: {
+      menu: '我的账号',
+    },
+    meta: {
+      version: '版本 %{version}',
+      created: '创建于 %{at}',
+      updated: '更新于 %{at}',
+    },
+    list: {
+      area_mu: '%{area} 亩',
     },
     auth: {
       invalid_credentials: '用户名或密码错误',
@@ -80,7 +93,6 @@ export const zhApp = {
       details: '基本信息',
       people: '家庭成员',
       plots: '地块',
-      record: '记录信息',
     },
   },
   choices: {

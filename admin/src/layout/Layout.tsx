@@ -10,10 +10,12 @@ import {
   useLocaleState,
 } from 'react-admin';
 import { ChangePasswordMenuItem } from '../account/ChangePassword';
+import { MyAccountMenuItem } from '../account/MyAccount';
 
 /** Top right: the user's own actions, then signing out. */
 const AppUserMenu = () => (
   <UserMenu>
+    <MyAccountMenuItem />
     <ChangePasswordMenuItem />
     <Logout />
   </UserMenu>
@@ -29,7 +31,8 @@ const AppBarWithLocales = () => (
       </>
     }
   >
-    <TitlePortal />
+    {/* On a phone the title gives way (smaller, cut short) so that the buttons stay on screen. */}
+    <TitlePortal sx={{ minWidth: 0, fontSize: { xs: '1rem', sm: '1.25rem' } }} />
   </AppBar>
 );
 

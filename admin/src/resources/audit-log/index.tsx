@@ -21,7 +21,7 @@ import {
   useAuditActionLabel,
   useAuditedResourceChoices,
 } from '../../common/useResourceChoices';
-import { AppList } from '../../common/views';
+import { AppList, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 // `source` and `alwaysOn` are read from these elements' props by the filter form.
@@ -83,8 +83,14 @@ const filters = [
   <TextInput key="record_id" source="record_id" />,
 ];
 
+const phone: PhoneRow = {
+  primary: () => <ActionField source="action" />,
+  secondary: () => <ResourceField source="resource" />,
+  tertiary: () => <ZhDateTimeField source="at" />,
+};
+
 const AuditList = () => (
-  <AppList filters={filters} sort={{ field: 'id', order: 'DESC' }}>
+  <AppList filters={filters} sort={{ field: 'id', order: 'DESC' }} phone={phone}>
     <DataTable.Col source="at" field={ZhDateTimeField} />
     <DataTable.Col source="username" />
     <DataTable.Col source="action" field={ActionField} />

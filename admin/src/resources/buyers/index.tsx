@@ -13,8 +13,8 @@ import {
   TextInput,
 } from 'react-admin';
 import { buyerKindChoices } from '../../common/choices';
-import { metaFields } from '../../common/meta';
-import { AppList, formViews } from '../../common/views';
+import { RecordMeta } from '../../common/meta';
+import { AppList, formViews, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 const filters = [
@@ -22,8 +22,14 @@ const filters = [
   <SelectInput key="kind" source="kind" choices={buyerKindChoices} />,
 ];
 
+const phone: PhoneRow = {
+  primary: (r) => r.name,
+  secondary: () => <SelectField source="kind" choices={buyerKindChoices} />,
+  tertiary: (r) => r.code,
+};
+
 const BuyerList = () => (
-  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }}>
+  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }} phone={phone}>
     <DataTable.Col source="code" />
     <DataTable.Col source="name" />
     <DataTable.Col source="kind">
@@ -43,8 +49,8 @@ const BuyerShow = () => (
       <TextField source="contact_name" />
       <TextField source="phone" />
       <TextField source="address" />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );
 

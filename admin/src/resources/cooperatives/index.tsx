@@ -12,9 +12,9 @@ import {
   TextInput,
 } from 'react-admin';
 import { ZhDateField } from '../../common/fields';
-import { metaFields } from '../../common/meta';
-import { VillageField, VillageInput } from '../../common/refs';
-import { AppList, formViews } from '../../common/views';
+import { RecordMeta } from '../../common/meta';
+import { VillageField, VillageInput, VillageName } from '../../common/refs';
+import { AppList, formViews, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 const filters = [
@@ -22,8 +22,14 @@ const filters = [
   <VillageInput key="village_id" source="village_id" />,
 ];
 
+const phone: PhoneRow = {
+  primary: (r) => r.name,
+  secondary: () => <VillageName />,
+  tertiary: (r) => r.code,
+};
+
 const CooperativeList = () => (
-  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }}>
+  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }} phone={phone}>
     <DataTable.Col source="code" />
     <DataTable.Col source="name" />
     <DataTable.Col source="village_id">
@@ -45,8 +51,8 @@ const CooperativeShow = () => (
       <TextField source="legal_representative" />
       <TextField source="phone" />
       <ZhDateField source="founded_on" />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );
 

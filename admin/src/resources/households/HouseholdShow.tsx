@@ -1,7 +1,6 @@
 import {
   BooleanField,
   DataTable,
-  NumberField,
   Pagination,
   ReferenceManyField,
   SelectField,
@@ -12,7 +11,7 @@ import {
 } from 'react-admin';
 import { genderChoices, plotKindChoices } from '../../common/choices';
 import { ChoiceChipsField, DecimalField, TWO_DECIMALS, ZhDateField } from '../../common/fields';
-import { metaFields } from '../../common/meta';
+import { RecordMeta } from '../../common/meta';
 import { VillageField } from '../../common/refs';
 import { canRead, type Permissions } from '../../types';
 
@@ -78,11 +77,8 @@ export const HouseholdShow = () => {
             <Plots label={false} />
           </TabbedShowLayout.Tab>
         )}
-        <TabbedShowLayout.Tab label="app.tab.record" path="record">
-          <NumberField source="id" />
-          {metaFields}
-        </TabbedShowLayout.Tab>
       </TabbedShowLayout>
+      <RecordMeta />
     </Show>
   );
 };

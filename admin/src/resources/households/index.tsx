@@ -14,9 +14,9 @@ import {
   TextInput,
 } from 'react-admin';
 import { TWO_DECIMALS, ZhDateField } from '../../common/fields';
-import { householdLabel, VillageField, VillageInput } from '../../common/refs';
+import { householdLabel, VillageField, VillageInput, VillageName } from '../../common/refs';
 import { maxDecimals } from '../../common/validators';
-import { AppList, formViews } from '../../common/views';
+import { AppList, formViews, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 import { HouseholdShow } from './HouseholdShow';
 
@@ -26,8 +26,14 @@ const filters = [
   <NullableBooleanInput key="is_member" source="is_member" />,
 ];
 
+const phone: PhoneRow = {
+  primary: (r) => r.head_name,
+  secondary: () => <VillageName />,
+  tertiary: (r) => r.code,
+};
+
 const HouseholdList = () => (
-  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }}>
+  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }} phone={phone}>
     <DataTable.Col source="code" />
     <DataTable.Col source="head_name" />
     <DataTable.Col source="village_id">

@@ -19,10 +19,10 @@ import {
 } from 'react-admin';
 import { genderChoices, personRoleChoices } from '../../common/choices';
 import { ChoiceChipsField } from '../../common/fields';
-import { metaFields } from '../../common/meta';
-import { HouseholdField, HouseholdInput, VillageField, VillageInput } from '../../common/refs';
+import { RecordMeta } from '../../common/meta';
+import { HouseholdField, HouseholdInput, HouseholdName, VillageField, VillageInput } from '../../common/refs';
 import { integer } from '../../common/validators';
-import { AppList, formViews } from '../../common/views';
+import { AppList, formViews, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 // `roles` filters by array membership: the server takes one role as a plain string.
@@ -34,8 +34,14 @@ const filters = [
   <SelectInput key="roles" source="roles" choices={personRoleChoices} />,
 ];
 
+const phone: PhoneRow = {
+  primary: (r) => r.name,
+  secondary: () => <HouseholdName />,
+  tertiary: (r) => (r.birth_year ? String(r.birth_year) : null),
+};
+
 const PersonList = () => (
-  <AppList filters={filters} sort={{ field: 'name', order: 'ASC' }}>
+  <AppList filters={filters} sort={{ field: 'name', order: 'ASC' }} phone={phone}>
     <DataTable.Col source="name" />
     <DataTable.Col source="gender">
       <SelectField source="gender" choices={genderChoices} />
@@ -64,8 +70,8 @@ const PersonShow = () => (
       <HouseholdField source="household_id" />
       <TextField source="phone" />
       <ChoiceChipsField source="roles" set="person_role" />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );
 

@@ -1,7 +1,7 @@
 import { SelectField, Show, SimpleShowLayout, TextField } from 'react-admin';
 import { plotKindChoices, plotTenureChoices } from '../../common/choices';
 import { DecimalField } from '../../common/fields';
-import { metaFields } from '../../common/meta';
+import { RecordMeta } from '../../common/meta';
 import { HouseholdField, VillageField } from '../../common/refs';
 
 export const PlotShow = () => (
@@ -17,7 +17,7 @@ export const PlotShow = () => (
       <TextField source="location" />
       <DecimalField source="latitude" digits={6} />
       <DecimalField source="longitude" digits={6} />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );

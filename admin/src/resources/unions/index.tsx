@@ -11,12 +11,18 @@ import {
   TextField,
   TextInput,
 } from 'react-admin';
-import { metaFields } from '../../common/meta';
-import { AppEdit, AppList, SaveOnlyToolbar } from '../../common/views';
+import { RecordMeta } from '../../common/meta';
+import { AppEdit, AppList, SaveOnlyToolbar, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
+const phone: PhoneRow = {
+  primary: (r) => r.name,
+  secondary: (r) => r.short_name,
+  tertiary: (r) => r.code,
+};
+
 const UnionList = () => (
-  <AppList>
+  <AppList phone={phone}>
     <DataTable.Col source="code" />
     <DataTable.Col source="name" />
     <DataTable.Col source="short_name" />
@@ -31,8 +37,8 @@ const UnionShow = () => (
       <TextField source="name" />
       <TextField source="short_name" />
       <BooleanField source="is_demo" />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );
 

@@ -14,9 +14,9 @@ import {
 } from 'react-admin';
 import { userRoleChoices } from '../../common/choices';
 import { ZhDateTimeField } from '../../common/fields';
-import { metaFields } from '../../common/meta';
+import { RecordMeta } from '../../common/meta';
 import { HouseholdField, VillageField } from '../../common/refs';
-import { AppList } from '../../common/views';
+import { AppList, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 import { UserCreate, UserEdit } from './UserForm';
 
@@ -38,8 +38,14 @@ const filters = [
   <NullableBooleanInput key="active" source="active" />,
 ];
 
+const phone: PhoneRow = {
+  primary: (r) => r.display_name,
+  secondary: () => <RoleField source="role" />,
+  tertiary: (r) => r.username,
+};
+
 const UserList = () => (
-  <AppList filters={filters} sort={{ field: 'username', order: 'ASC' }}>
+  <AppList filters={filters} sort={{ field: 'username', order: 'ASC' }} phone={phone}>
     <DataTable.Col source="username" />
     <DataTable.Col source="display_name" />
     <DataTable.Col source="role" field={RoleField} />
@@ -62,8 +68,8 @@ const UserShow = () => (
       <TextField source="phone" />
       <BooleanField source="active" />
       <ZhDateTimeField source="last_login_at" />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );
 

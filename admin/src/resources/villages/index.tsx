@@ -10,14 +10,20 @@ import {
   TextField,
   TextInput,
 } from 'react-admin';
-import { metaFields } from '../../common/meta';
-import { AppList, formViews } from '../../common/views';
+import { RecordMeta } from '../../common/meta';
+import { AppList, formViews, type PhoneRow } from '../../common/views';
 import type { ResourceConfig } from '../types';
 
 const filters = [<SearchInput key="q" source="q" alwaysOn />];
 
+const phone: PhoneRow = {
+  primary: (r) => r.name,
+  secondary: (r) => r.township,
+  tertiary: (r) => r.code,
+};
+
 const VillageList = () => (
-  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }}>
+  <AppList filters={filters} sort={{ field: 'code', order: 'ASC' }} phone={phone}>
     <DataTable.Col source="code" />
     <DataTable.Col source="name" />
     <DataTable.Col source="township" />
@@ -31,8 +37,8 @@ const VillageShow = () => (
       <TextField source="name" />
       <TextField source="township" />
       <TextField source="notes" />
-      {metaFields}
     </SimpleShowLayout>
+    <RecordMeta />
   </Show>
 );
 
