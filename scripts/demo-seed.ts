@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../db/schema/index';
+import { USCC_CHARSET, usccCheckChar } from '../server/lib/uscc';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 
 // The demonstration union: Changjiang Village is real (see shared/seed); its five
@@ -48,6 +49,40 @@ export function prng(seed: number) {
   };
 }
 
+/**
+ * A farmers' cooperative's unified social credit code (GB 32100-2015): registration
+ * authority 9 (market regulation), kind 3 (farmers' cooperative), Jiangxia District
+ * (420115), a nine-character organisation code whose last character is its GB 11714 check,
+ * and the code's own check character.
+ */
+export function demoRegistrationNo(n: number): string {
+  const r = prng(0x55cc + n);
+  const body = 'MA4' + Array.from({ length: 5 }, () => r.pick(USCC_CHARSET.split(''))).join('');
+  const w = [3, 7, 9, 10, 5, 8, 4, 2];
+  // GB 11714 values letters A-Z as 10-35, unlike GB 32100's charset order.
+  const sum = body.split('').reduce((acc, c, i) => acc + (c <= '9' ? Number(c) : c.charCodeAt(0) - 55) * w[i], 0);
+  const c9 = 11 - (sum % 11);
+  const first17 = `93420115${body}${c9 === 10 ? 'X' : String(c9 % 11)}`;
+  return first17 + usccCheckChar(first17)!;
+}
+
+/** Days between two ISO dates, and an ISO date plus days (UTC, so no time zone shifts a day). */
+const dayMs = 86_400_000;
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / dayMs);
+const addDays = (from: string, days: number) => new Date(Date.parse(from) + days * dayMs).toISOString().slice(0, 10);
+
+/** Picks from `make()` until a value not in `used` comes up (the lists are larger than a household). */
+function fresh(used: Set<string>, make: () => string): string {
+  for (let tries = 0; tries < 200; tries++) {
+    const v = make();
+    if (!used.has(v)) {
+      used.add(v);
+      return v;
+    }
+  }
+  throw new Error('demo seed: no unused name left');
+}
+
 async function insertChunked<T>(db: DbOrTx, table: Parameters<Db['insert']>[0], rows: T[], size = 500) {
   for (let i = 0; i < rows.length; i += size) await db.insert(table).values(rows.slice(i, i + size) as never);
 }
@@ -73,33 +108,39 @@ async function seedInto(db: DbOrTx, opts: SeedOptions) {
 
   const vRows = await db.insert(villages).values(villageSeeds.map((v) => ({
     union_id: union.id, code: v.code, name: v.name, township: '金口街道',
-    notes: v.code === 'CJ' ? '长江蔬菜基地联合党委牵头村（示例数据 demo data）' : '示例数据 demo data: an invented neighbouring village',
+    notes: v.code === 'CJ' ? '长江蔬菜基地联合党委牵头村（示例数据）' : '示例数据：虚构的相邻村',
   }))).returning();
 
   const cRows = await db.insert(cooperatives).values(vRows.map((v, i) => ({
     union_id: union.id, village_id: v.id, code: `COOP-${v.code}`, name: villageSeeds[i].coop,
-    registration_no: `93420115MA4K${String(1000 + i)}X`, legal_representative: `${rnd.pick(surnames)}${rnd.pick(maleNames)}`,
+    registration_no: demoRegistrationNo(i), legal_representative: `${rnd.pick(surnames)}${rnd.pick(maleNames)}`,
     phone: `027-8${rnd.int(1000000, 9999999)}`, founded_on: `2019-0${rnd.int(3, 9)}-1${rnd.int(0, 9)}`,
   }))).returning();
 
-  // Households, each with its people and plots.
-  const hhValues = vRows.flatMap((v) => Array.from({ length: perVillage }, (_, i) => {
+  // Households, each with its people and plots. Members joined their village's cooperative
+  // after it was founded; a non-member household has no capital and no join date.
+  const lastJoin = '2025-12-31';
+  const hhValues = vRows.flatMap((v, vi) => Array.from({ length: perVillage }, (_, i) => {
     const male = rnd.next() < 0.8;
     const surname = rnd.pick(surnames);
+    const isMember = rnd.next() < 0.88;
+    const founded = cRows[vi].founded_on!;
     return {
       union_id: union.id, village_id: v.id, code: `${v.code}-${String(i + 1).padStart(3, '0')}`,
       head_name: surname + rnd.pick(male ? maleNames : femaleNames),
       phone: `13${rnd.int(0, 9)}${String(rnd.int(0, 99999999)).padStart(8, '0')}`,
       address: `${v.name}${rnd.int(1, 9)}组${rnd.int(1, 60)}号`,
-      is_member: rnd.next() < 0.88,
-      capital_contributed: String(rnd.int(2, 40) * 500) + '.00',
-      joined_on: `20${rnd.int(19, 25)}-${String(rnd.int(1, 12)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`,
+      is_member: isMember,
+      capital_contributed: isMember ? String(rnd.int(2, 40) * 500) + '.00' : '0.00',
+      joined_on: isMember ? addDays(founded, rnd.int(0, daysBetween(founded, lastJoin))) : null,
     };
   }));
-  const hhRows: { id: number; village_id: number; head_name: string; code: string }[] = [];
+  const hhRows: { id: number; village_id: number; head_name: string; code: string; is_member: boolean }[] = [];
   for (let i = 0; i < hhValues.length; i += 500) {
-    hhRows.push(...(await db.insert(households).values(hhValues.slice(i, i + 500))
-      .returning({ id: households.id, village_id: households.village_id, head_name: households.head_name, code: households.code })));
+    hhRows.push(...(await db.insert(households).values(hhValues.slice(i, i + 500)).returning({
+      id: households.id, village_id: households.village_id, head_name: households.head_name, code: households.code,
+      is_member: households.is_member,
+    })));
   }
 
   const peopleValues: (typeof people.$inferInsert)[] = [];
@@ -114,28 +155,39 @@ async function seedInto(db: DbOrTx, opts: SeedOptions) {
     if (experts < 12 && rnd.next() < 0.08) { headRoles.push('small_expert'); experts++; }
     else if (!isChangjiang && reps < 36 && rnd.next() < 0.16) { headRoles.push(reps % 3 === 0 ? 'group_leader' : 'class_rep'); reps++; }
     if (rnd.next() < 0.1) headRoles.push('party_member');
+    // No two people of a household share a name; children are born to parents aged 20-42.
+    const names = new Set([hh.head_name]);
+    const headBorn = rnd.int(1955, 1985);
+    const spouseBorn = Math.min(1988, headBorn + rnd.int(-4, 4));
     peopleValues.push({
       union_id: union.id, village_id: hh.village_id, household_id: hh.id, name: hh.head_name, gender: headMale ? 'male' : 'female',
-      birth_year: rnd.int(1955, 1985), phone: null, roles: headRoles,
+      birth_year: headBorn, phone: null, roles: headRoles,
     });
     peopleValues.push({
-      union_id: union.id, village_id: hh.village_id, household_id: hh.id, name: rnd.pick(surnames) + rnd.pick(headMale ? femaleNames : maleNames),
-      gender: headMale ? 'female' : 'male', birth_year: rnd.int(1955, 1988), roles: rnd.next() < 0.6 ? ['grower'] : [],
+      union_id: union.id, village_id: hh.village_id, household_id: hh.id,
+      name: fresh(names, () => rnd.pick(surnames) + rnd.pick(headMale ? femaleNames : maleNames)),
+      gender: headMale ? 'female' : 'male', birth_year: spouseBorn, roles: rnd.next() < 0.6 ? ['grower'] : [],
     });
+    const firstChild = Math.max(headBorn, spouseBorn) + 20;
+    const lastChild = Math.min(2015, Math.min(headBorn, spouseBorn) + 42);
     for (let k = rnd.int(0, 2); k > 0; k--) {
       const male = rnd.next() < 0.5;
       peopleValues.push({
-        union_id: union.id, village_id: hh.village_id, household_id: hh.id, name: surname + rnd.pick(male ? maleNames : femaleNames),
-        gender: male ? 'male' : 'female', birth_year: rnd.int(1988, 2015), roles: [],
+        union_id: union.id, village_id: hh.village_id, household_id: hh.id,
+        name: fresh(names, () => surname + rnd.pick(male ? maleNames : femaleNames)),
+        gender: male ? 'male' : 'female', birth_year: rnd.int(firstChild, lastChild), roles: [],
       });
     }
+    // Each plot of a household is named after its own place, so no two share a name.
+    const places = new Set<string>();
     for (let k = rnd.int(1, 3); k > 0; k--) {
       const greenhouse = rnd.next() < 0.35;
+      const place = fresh(places, () => rnd.pick(plotWords));
       plotValues.push({
         union_id: union.id, village_id: hh.village_id, household_id: hh.id, tenure: 'household',
-        code: `${hh.code}-P${k}`, name: `${hh.head_name}家${rnd.pick(plotWords)}${greenhouse ? '大棚' : '地'}`,
+        code: `${hh.code}-P${k}`, name: `${hh.head_name}家${place}${greenhouse ? '大棚' : '地'}`,
         area_mu: (rnd.int(5, 60) / 10).toFixed(2), kind: greenhouse ? 'greenhouse' : 'open_field',
-        location: `${rnd.pick(plotWords)}片区`,
+        location: `${place}片区`,
       });
     }
   }
@@ -161,7 +213,8 @@ async function seedInto(db: DbOrTx, opts: SeedOptions) {
   const password = opts.password ?? DEMO_PASSWORD;
   const passwordHash = await hashPassword(password);
   const changjiang = vRows[0];
-  const memberHousehold = hhRows.find((h) => h.village_id === changjiang.id)!;
+  // The member account belongs to a household that is a member.
+  const memberHousehold = hhRows.find((h) => h.village_id === changjiang.id && h.is_member)!;
   const scope: Record<string, Partial<typeof users.$inferInsert>> = {
     'manager.changjiang': { cooperative_id: cRows[0].id, village_id: changjiang.id },
     'cadre.changjiang': { village_id: changjiang.id },
@@ -190,12 +243,26 @@ export async function hasDemoUnion(db: Db): Promise<boolean> {
   return Number(res.rows[0]?.n) > 0;
 }
 
-export function demoBanner(baseUrl: string): string {
-  const lines = demoAccounts.map((a) => `    ${a.username.padEnd(20)} ${DEMO_PASSWORD}   ${a.note}`);
+export function demoBanner(
+  baseUrl: string,
+  opts: {
+    /** The demo accounts still on DEMO_PASSWORD; absent: all (a fresh seed). The others print "(password changed)". */
+    unchanged?: ReadonlySet<string>;
+    /** Listening on loopback only: say so, and how to expose it. */
+    localOnly?: boolean;
+  } = {},
+): string {
+  const lines = demoAccounts.map((a) => {
+    const still = !opts.unchanged || opts.unchanged.has(a.username);
+    return `    ${a.username.padEnd(20)} ${(still ? DEMO_PASSWORD : '(password changed)').padEnd(18)} ${a.note}`;
+  });
   return [
     '',
     `  Console:  ${baseUrl}/`,
     `  API docs: ${baseUrl}/docs`,
+    ...(opts.localOnly
+      ? ['  Listening on this machine only (127.0.0.1). To expose the demo to other machines: HOST=0.0.0.0 npm start']
+      : []),
     '  Demo logins (embedded demo database only):',
     ...lines,
     '',

@@ -26,7 +26,9 @@ export async function generateBulk(db: Db, households: number): Promise<{ unionI
         INSERT INTO households (union_id, village_id, code, head_name, phone, is_member, capital_contributed, joined_on)
         SELECT ${unionId}, v.ids[1 + g % 6], 'BH-' || g,
                (ARRAY['王','李','张','刘','陈','杨','黄','赵'])[1 + g % 8] || (ARRAY['建国','秀英','志明','桂芳','海波'])[1 + g % 5],
-               '139' || lpad((g % 100000000)::text, 8, '0'), g % 8 <> 0, (g % 40) * 500, date '2019-01-01' + (g % 2500)
+               '139' || lpad((g % 100000000)::text, 8, '0'), g % 8 <> 0,
+               -- Only members have capital and a join date (households_*_members_only).
+               CASE WHEN g % 8 <> 0 THEN (g % 40) * 500 ELSE 0 END, CASE WHEN g % 8 <> 0 THEN date '2019-01-01' + (g % 2500) END
         FROM generate_series(${start}::int, ${end}::int) g, v
         RETURNING id, village_id, head_name, code
       ),

@@ -7,9 +7,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { DbHandle } from '../db/client';
 import type { Config } from './config';
+import type { z } from 'zod';
 import { registerCrudRoutes } from './lib/crud.routes';
+import { errorSchema } from './lib/http';
 import { AppError } from './lib/errors';
 import idempotency from './lib/idempotency';
+import jsonBody from './lib/json-body';
 import { checkModules, type AppModule, type ModuleDeps } from './lib/module';
 import { Policies } from './lib/policy';
 import { registerAuthRoutes, type LoginLimits } from './modules/auth/auth.routes';
@@ -19,18 +22,35 @@ import adminStatic from './plugins/admin-static';
 import authPlugin from './plugins/auth';
 import errorsPlugin from './plugins/errors';
 import openapiPlugin from './plugins/openapi';
+import timeoutsPlugin, { defaultTimeouts, serverTimeoutOptions, type Timeouts } from './plugins/timeouts';
 
 export interface AppDeps {
   db: DbHandle;
   /** The domains to serve (server/modules/index.ts); checked against each other at start. */
   modules: readonly AppModule[];
-  config: Pick<Config, 'jwtSecret' | 'tokenTtlSeconds'>;
+  config: Pick<Config, 'jwtSecret' | 'tokenTtlSeconds'> & Partial<Pick<Config, 'sessionMaxSeconds' | 'trustProxy'>>;
+  /** How long a client may take to send its request (defaults 30 s, 60 s idle). */
+  timeouts?: Partial<Timeouts>;
   /** A pino logger; tests pass none (silent). */
   logger?: FastifyBaseLogger;
   /** Folder of the built console; defaults to admin/dist. */
   adminRoot?: string;
   /** Login attempts per minute: per address and username, and per address (defaults 10 and 50). */
   loginLimits?: LoginLimits;
+}
+
+/** Each resource's record, create and update bodies, and the error shape, as named OpenAPI components. */
+function openapiSchemas(modules: readonly AppModule[]): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = { Error: errorSchema };
+  const pascal = (name: string) => name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  for (const def of modules.flatMap((m) => m.resources)) {
+    const base = pascal(def.name);
+    out[base] = def.record;
+    // Also when a module's own routes take them (users' create and update).
+    if (Object.keys(def.create.shape).length) out[`${base}Create`] = def.create;
+    if (Object.keys(def.update.shape).length) out[`${base}Update`] = def.update;
+  }
+  return out;
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +70,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // Behind a reverse proxy, req.ip (login limits, logs) is the client's address.
+    // (Fastify takes a hop count too, which its types leave out.)
+    trustProxy: (deps.config.trustProxy ?? false) as boolean | string[],
+    ...serverTimeoutOptions({ ...defaultTimeouts, ...deps.timeouts }),
   });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; rows are already in their public shape.
@@ -58,14 +82,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('X-Request-Id', req.id);
   });
 
-  await app.register(errorsPlugin, { constraints });
+  await app.register(errorsPlugin, { constraints, db: deps.db });
+  await app.register(timeoutsPlugin);
+  await app.register(jsonBody);
   await app.register(cors, { exposedHeaders: ['Content-Range', 'X-Request-Id'] });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => new AppError(429, 'TOO_MANY_REQUESTS', `Too many attempts; retry in ${ctx.after}`),
   });
-  await app.register(authPlugin, { db: deps.db.db, secret: deps.config.jwtSecret, tokenTtlSeconds: deps.config.tokenTtlSeconds });
-  await app.register(openapiPlugin);
+  await app.register(authPlugin, { db: deps.db.db, secret: deps.config.jwtSecret, tokenTtlSeconds: deps.config.tokenTtlSeconds,
+    sessionMaxSeconds: deps.config.sessionMaxSeconds });
+  await app.register(openapiPlugin, { schemas: openapiSchemas(deps.modules) });
   await app.register(idempotency, { db: deps.db.db });
 
   registerHealthRoutes(app, deps.db);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -5,7 +6,8 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 export const configSchema = z
   .object({
     PORT: z.coerce.number({ error: 'must be a port number 0-65535' }).int('must be a port number 0-65535').min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535').default(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Unset: 127.0.0.1 in embedded (demo) mode, 0.0.0.0 with DATABASE_URL (see listenHost). */
+    HOST: z.string().min(1).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -18,10 +20,55 @@ export const configSchema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(logLevels).default('info'),
+    SESSION_MAX_HOURS: z.coerce
+      .number({ error: 'must be a number of hours greater than 0' })
+      .positive('must be a number of hours greater than 0')
+      .max(24 * 365, 'must be at most 8760 hours')
+      .default(12),
+    TRUST_PROXY: z
+      .string()
+      .transform((v, ctx): TrustProxy => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or a comma-separated list of addresses or CIDRs' });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .default(false),
     NODE_ENV: z.string().optional(),
   });
 
 export type Env = z.infer<typeof configSchema>;
+
+/** Fastify's trustProxy: off, on (trust every hop), a hop count, or the proxies' addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
+function isAddressOrCidr(s: string): boolean {
+  const [addr, bits, ...rest] = s.split('/');
+  const v = isIP(addr);
+  if (!v || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY's text to Fastify's option, or undefined when it is none of the accepted forms. */
+export function parseTrustProxy(text: string): TrustProxy | undefined {
+  const v = text.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.length && list.every(isAddressOrCidr) ? list : undefined;
+}
+
+/**
+ * The interface to listen on: HOST when set; otherwise loopback for the embedded demo (its
+ * passwords are well known) and every interface with PostgreSQL.
+ */
+export function listenHost(env: Pick<Env, 'HOST' | 'DATABASE_URL'>): string {
+  return env.HOST ?? (env.DATABASE_URL ? '0.0.0.0' : '127.0.0.1');
+}
 
 export interface Config {
   port: number;
@@ -34,6 +81,10 @@ export interface Config {
   embedded: boolean;
   /** Lifetime of an access token in seconds. */
   tokenTtlSeconds: number;
+  /** Absolute lifetime of a session (from sign-in, across refreshes) in seconds. */
+  sessionMaxSeconds: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For to believe for the client's address. */
+  trustProxy: TrustProxy;
   /** The role that owns the schema and runs migrations; unset: DATABASE_URL does both. */
   migrationDatabaseUrl?: string;
   /** Seals the audit chain; never stored in the database. */

@@ -2,11 +2,12 @@ import { resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { createDb, pgliteDirOf } from '../db/client';
-import { demoBanner, hasAnyUnion, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
+import { DEMO_PASSWORD, demoAccounts, demoBanner, hasAnyUnion, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
 import { buildApp } from './app';
-import { parseEnv, type Config } from './config';
+import { listenHost, parseEnv, type Config } from './config';
 import { scheduleJobs } from './jobs/index';
 import { loadOrCreateSecret } from './lib/secrets';
+import { demoAccountsStillOnPassword } from './modules/auth/auth.service';
 import { appModules } from './modules/index';
 
 // The only place that reads the environment, listens and schedules jobs.
@@ -29,7 +30,7 @@ async function main() {
   const dataDir = resolve(env.DATA_DIR);
   const config: Config = {
     port: env.PORT,
-    host: env.HOST,
+    host: listenHost(env),
     databaseUrl: env.DATABASE_URL,
     dataDir,
     jwtSecret: env.JWT_SECRET ?? loadOrCreateSecret(dataDir, 'jwt-secret'),
@@ -38,6 +39,8 @@ async function main() {
     logLevel: env.LOG_LEVEL,
     embedded: !env.DATABASE_URL,
     tokenTtlSeconds: 30 * 60,
+    sessionMaxSeconds: Math.round(env.SESSION_MAX_HOURS * 3600),
+    trustProxy: env.TRUST_PROXY,
   };
 
   const db = await createDb({
@@ -63,11 +66,20 @@ async function main() {
     await db.close();
   });
 
+  // Before listening, so the banner follows "ready" at once: the demo accounts still on the
+  // demo password (an Argon2 check each); the others print "(password changed)".
+  const demo = config.embedded && (await hasDemoUnion(db.db))
+    ? { unchanged: await demoAccountsStillOnPassword(db.db, demoAccounts.map((a) => a.username), DEMO_PASSWORD) }
+    : undefined;
   await app.listen({ port: config.port, host: config.host });
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const baseUrl = `http://${shownHost}:${(app.server.address() as { port: number }).port}`;
   logger.info({ ms: Math.round(performance.now() - started), database: db.kind }, `ready on ${baseUrl}`);
-  if (config.embedded && (await hasDemoUnion(db.db))) console.log(demoBanner(baseUrl));
+  if (demo) console.log(demoBanner(baseUrl, { unchanged: demo.unchanged, localOnly: !env.HOST && isLoopback(config.host) }));
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 main().catch((err) => {

@@ -67,7 +67,7 @@ describe('scope holds beyond the matrix', () => {
     for (const [who, res] of [['manager', 'households'], ['cadre', 'people'], ['manager', 'plots'], ['manager', 'cooperatives']] as const) {
       const id = fixtures[res].existing(w, locusOf(w, res, who, w.actors[who], 'own'));
       const before = await snapshot(res, id);
-      const r = await w.call(w.actors[who], 'PUT', `/api/${res}/${id}`, { village_id: w.qy.id });
+      const r = await w.call(w.actors[who], 'PUT', `/api/${res}/${id}`, { village_id: w.qy.id, version: before!.version });
       expect(r.statusCode, `${who} ${res}: ${r.body}`).toBe(403);
       expect(await snapshot(res, id)).toEqual(before);
     }
@@ -77,7 +77,7 @@ describe('scope holds beyond the matrix', () => {
     const member = w.actors.member;
     for (const change of [{ role: 'union_admin' }, { household_id: w.hhQY }, { active: false }, { username: 'boss' }]) {
       const before = await snapshot('users', member.id);
-      const r = await w.call(member, 'PUT', `/api/users/${member.id}`, change);
+      const r = await w.call(member, 'PUT', `/api/users/${member.id}`, { ...change, version: before!.version });
       expect([400, 403], `${JSON.stringify(change)}: ${r.body}`).toContain(r.statusCode);
       expect(await snapshot('users', member.id)).toEqual(before);
     }
@@ -97,7 +97,7 @@ describe('scope holds beyond the matrix', () => {
   it.each(Object.keys(resources).filter((r) => r !== 'audit-log'))('the administrator cannot reach %s of another union', async (res) => {
     const id = w.foreign.ids[res];
     const before = await snapshot(res, id);
-    for (const [method, body] of [['GET'], ['PUT', fixtures[res].updateBody(w.next())], ['DELETE']] as const) {
+    for (const [method, body] of [['GET'], ['PUT', { ...fixtures[res].updateBody(w.next()), version: before!.version }], ['DELETE']] as const) {
       const r = await w.call(w.actors.admin, method, `/api/${res}/${id}`, body);
       expect(r.statusCode, `${method}: ${r.body}`).toBe(404);
     }

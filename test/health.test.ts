@@ -30,7 +30,8 @@ describe('health, readiness and docs', () => {
     for (const path of ['/api/households', '/api/households/{id}', '/api/auth/login', '/api/plots', '/api/audit-log']) {
       expect(doc.paths).toHaveProperty([path]);
     }
-    const create = doc.paths['/api/plots'].post.requestBody.content['application/json'].schema;
+    const body = doc.paths['/api/plots'].post.requestBody.content['application/json'].schema;
+    const create = body.$ref ? doc.components.schemas[body.$ref.split('/').pop()] : body;
     expect(create.required).toEqual(expect.arrayContaining(['village_id', 'area_mu', 'kind']));
     expect((await t.app.inject({ url: '/docs/' })).statusCode).toBe(200);
   });
@@ -45,7 +46,9 @@ describe('health, readiness and docs', () => {
 describe('configuration', () => {
   it('applies defaults in embedded mode', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', DATA_DIR: './data', LOG_LEVEL: 'info' });
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', SESSION_MAX_HOURS: 12, TRUST_PROXY: false });
+    // No HOST: the embedded demo listens on loopback (listenHost).
+    expect(env.HOST).toBeUndefined();
   });
 
   it('names every bad variable', () => {

@@ -13,6 +13,9 @@ let foreignVillage: number; // a village of another union
 let unionId: number; // the administrator's union
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+/** The version an update must carry: the row's current one. */
+const versionOf = async (table: string, id: number) =>
+  (await t.db.db.execute<{ version: number }>(sql`SELECT version FROM ${sql.identifier(table)} WHERE id = ${id}`)).rows[0].version;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -193,9 +196,10 @@ describe('bad input gets a 4xx naming the field and changes nothing', () => {
     { name: 'duplicate username', token: () => admin, method: 'POST', url: '/api/users', payload: () => ({ username: 'SALES', password: 'long-enough-1', display_name: 'x', role: 'union_sales' }), status: 409, field: 'username' },
     { name: 'role without its scope', token: () => admin, method: 'POST', url: '/api/users', payload: () => ({ username: 'cadre.x', password: 'long-enough-1', display_name: 'x', role: 'village_cadre' }), status: 400, field: 'village_id' },
     { name: 'short password', token: () => admin, method: 'POST', url: '/api/users', payload: () => ({ username: 'shorty', password: 'short', display_name: 'x', role: 'union_sales' }), status: 400, field: 'password' },
-    { name: 'changed id on update', token: () => admin, method: 'PUT', url: () => `/api/villages/${cj}`, payload: () => ({ id: qy, name: '改名' }), status: 400, field: 'id' },
-    { name: 'changed union_id on update', token: () => admin, method: 'PUT', url: () => `/api/villages/${cj}`, payload: () => ({ union_id: 999 }), status: 400, field: 'union_id' },
-    { name: 'moving a household out of the manager village', token: () => manager, method: 'PUT', url: async () => `/api/households/${await firstHousehold(cj)}`, payload: () => ({ village_id: qy }), status: 403, field: 'village_id' },
+    { name: 'changed id on update', token: () => admin, method: 'PUT', url: () => `/api/villages/${cj}`, payload: async () => ({ id: qy, name: '改名', version: await versionOf('villages', cj) }), status: 400, field: 'id' },
+    { name: 'changed union_id on update', token: () => admin, method: 'PUT', url: () => `/api/villages/${cj}`, payload: async () => ({ union_id: 999, version: await versionOf('villages', cj) }), status: 400, field: 'union_id' },
+    { name: 'update without version', token: () => admin, method: 'PUT', url: () => `/api/villages/${cj}`, payload: () => ({ name: '改名' }), status: 400, field: 'version' },
+    { name: 'moving a household out of the manager village', token: () => manager, method: 'PUT', url: async () => `/api/households/${await firstHousehold(cj)}`, payload: async () => ({ village_id: qy, version: await versionOf('households', await firstHousehold(cj)) }), status: 403, field: 'village_id' },
     { name: 'people gender outside the enum', token: () => admin, method: 'POST', url: '/api/people', payload: () => ({ village_id: cj, name: '某', gender: 'x' }), status: 400, field: 'gender' },
     { name: 'negative capital', token: () => admin, method: 'POST', url: '/api/households', payload: () => ({ village_id: cj, code: 'CJ-NEG', head_name: '某', capital_contributed: -1 }), status: 400, field: 'capital_contributed' },
     { name: 'id out of integer range in the path', token: () => admin, method: 'PUT', url: '/api/villages/99999999999', payload: () => ({ name: 'x' }), status: 400, field: 'id' },
@@ -203,7 +207,7 @@ describe('bad input gets a 4xx naming the field and changes nothing', () => {
 
   it.each(cases)('$name → $status', async (c) => {
     const before = await fingerprint(t.db);
-    const res = await t.app.inject({ method: c.method, url: await (typeof c.url === 'function' ? c.url() : c.url), headers: auth(c.token()), payload: c.payload() as object });
+    const res = await t.app.inject({ method: c.method, url: await (typeof c.url === 'function' ? c.url() : c.url), headers: auth(c.token()), payload: (await c.payload()) as object });
     expect(res.statusCode).toBe(c.status);
     const body = res.json();
     expect(body).toMatchObject({ statusCode: c.status, code: expect.any(String), message: expect.any(String) });

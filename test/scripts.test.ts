@@ -120,6 +120,8 @@ describe('command-line scripts', { timeout: 180_000 }, () => {
       for (let i = 0; i < 300 && !(await fetch(`${base}/api/ready`).then((r) => r.ok, () => false)); i++) {
         await new Promise((r) => setTimeout(r, 100));
       }
+      // The banner follows the "ready" line; stdout and the readiness check race.
+      for (let i = 0; i < 50 && !out.includes('member.changjiang'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(out).toContain('manager.changjiang');
       const login = await fetch(`${base}/api/auth/login`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo1234' }),

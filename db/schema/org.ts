@@ -122,6 +122,9 @@ export const households = pgTable(
     // Composite target so people and plots can prove their household is in their village.
     unique('households_village_id_id_key').on(t.village_id, t.id),
     check('households_capital_nonneg', sql`${t.capital_contributed} >= 0`),
+    // Only members contribute capital and have a join date; a non-member household has neither.
+    check('households_capital_members_only', sql`${t.is_member} OR ${t.capital_contributed} = 0`),
+    check('households_joined_on_members_only', sql`${t.is_member} OR ${t.joined_on} IS NULL`),
     index('households_village_idx').on(t.union_id, t.village_id, t.id),
     // The console lists a village's households by head's name: served from the index, no sort.
     index('households_village_head_idx').on(t.union_id, t.village_id, t.head_name, t.id),

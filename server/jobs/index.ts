@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client';
+import { isDatabaseUnavailable } from '../plugins/errors';
 import { expireIdempotencyKeysJob } from './expire-idempotency-keys';
 import { sealAuditJob } from './seal-audit';
 
@@ -18,7 +19,9 @@ export function scheduleJobs(deps: JobDeps) {
       const result = await fn();
       log.debug({ job: name, result }, 'job done');
     } catch (err) {
-      log.error({ err, job: name }, 'job failed');
+      // The errors plugin already says once that the database is down; no line every tick.
+      if (isDatabaseUnavailable(err)) log.debug({ job: name }, 'job skipped: database unavailable');
+      else log.error({ err, job: name }, 'job failed');
     }
   };
   const tasks = [

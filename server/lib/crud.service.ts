@@ -1,3 +1,4 @@
+import { getTableColumns } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { writeAudit } from './audit';
 import { deleteRow, findRow, insertRow, listRows, updateRow } from './crud.repository';
@@ -19,28 +20,52 @@ function same(a: unknown, b: unknown): boolean {
   return a === b || (a == null && b == null);
 }
 
+/** A stored value as a client's key names it: own columns only, never Object.prototype's. */
+const valueOf = (row: Row, key: string): unknown => (Object.hasOwn(row, key) ? row[key] : undefined);
+
+/**
+ * True when writing `changes` would leave the row as it is: a no-op update keeps its
+ * version and writes no audit entry. Decimals compare by value (12.5 is stored as 12.50).
+ * A new password hash is always a change.
+ */
+export function unchanged(def: ResourceDef, before: Row, changes: Row): boolean {
+  const columns = getTableColumns(def.table) as Record<string, { columnType?: string }>;
+  return Object.keys(changes).every((key) => {
+    if (key === 'password_hash') return false;
+    const a = valueOf(before, key);
+    const b = changes[key];
+    const numeric = Object.hasOwn(columns, key) && columns[key].columnType === 'PgNumeric';
+    if (numeric && typeof a === 'string' && (typeof b === 'string' || typeof b === 'number')) return Number(a) === Number(b);
+    return same(a, b);
+  });
+}
+
 /**
  * The fields of an update body the writer may change, after the version check: a stale
  * version is 409, a changed read-only field is 400. Shared by the generic CRUD and by
  * services that replace its update.
  */
 export function changesOf(def: ResourceDef, writeScope: Scope, before: Row, body: Row): Row {
-  if (body.version !== undefined && body.version !== before.version) {
+  const versioned = def.columns.version !== undefined;
+  // Without the version it read, a writer would silently overwrite a concurrent change.
+  if (versioned && !Object.hasOwn(body, 'version')) throw validationError({ version: 'is required' }, 'The version of the record is required');
+  if (versioned && body.version !== before.version) {
     throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
       version: `is ${String(body.version)}, current is ${String(before.version)}`,
     });
   }
-  const input: Row = {};
-  const errors: FieldErrors = {};
+  // Null prototypes: a client's key (`__proto__`, `constructor`) is only ever a field name.
+  const input: Row = Object.create(null);
+  const errors: FieldErrors = Object.create(null);
   for (const [key, value] of Object.entries(body)) {
     if (key === 'version' || serverManaged.has(key)) continue;
     const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
     if (readOnly) {
-      if (!same(before[key], value)) errors[key] = 'is read-only';
+      if (!same(valueOf(before, key), value)) errors[key] = 'is read-only';
     } else input[key] = value;
   }
-  if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
-  return input;
+  if (Object.keys(errors).length) throw validationError({ ...errors }, 'Read-only fields cannot be changed');
+  return { ...input };
 }
 
 export type CrudDeps = Pick<ModuleDeps, 'db' | 'policies' | 'constraints'>;
@@ -104,6 +129,8 @@ export function crudService(deps: CrudDeps, def: ResourceDef) {
           const prepared = def.prepare ? await def.prepare(tx, ctx, input, before) : input;
           // A row may not be moved out of the writer's scope either.
           assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
+          // Nothing to change: no new version, no audit entry.
+          if (unchanged(def, before, prepared)) return publicRow(def, before);
           const row = await updateRow(tx, def, id, prepared);
           await auditChange(tx, ctx, def, 'update', id, before, row);
           return publicRow(def, row);

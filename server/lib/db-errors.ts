@@ -65,8 +65,11 @@ export function mapDbError(err: unknown, op: 'write' | 'delete' = 'write', field
       return validationError({ [field]: 'contains characters the database cannot store' });
     case '22P02':
     case '22007':
-    case '22008':
       return validationError({ [field]: 'has an invalid format' });
+    // datetime_field_overflow, invalid_time_zone_displacement_value: a date the caller got wrong.
+    case '22008':
+    case '22009':
+      return validationError({ [field]: 'is out of range' }, 'Date or time out of range');
     case '40001':
     case '40P01':
       return conflict('CONCURRENT_UPDATE', 'The record changed at the same time; retry');

@@ -2,7 +2,8 @@ import { and, asc, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 
 import { PgDialect, type AnyPgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
-import { validationError } from './errors';
+import { validationError, type FieldErrors } from './errors';
+import { hasLoneSurrogate } from './zod-fields';
 
 /** react-admin's list contract (ra-data-simple-rest): JSON-encoded sort, range and filter. */
 export const listQuerySchema = z.object({
@@ -53,6 +54,11 @@ function parseJson(name: string, raw: string | undefined): unknown {
 const sortSchema = z.tuple([z.string(), z.enum(['ASC', 'DESC', 'asc', 'desc'])]);
 const rangeSchema = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([a, b]) => b >= a, 'end must not be before start');
 
+/** The entry a client's name picks, never one inherited from Object.prototype (`constructor`, `__proto__`, `toString`...). */
+function own<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -63,7 +69,7 @@ export function parseListQuery(spec: ListSpec, q: ListQuery, scope: SQL | undefi
   const sortParsed = sortSchema.safeParse(sortRaw);
   if (!sortParsed.success) throw validationError({ sort: 'must be ["field","ASC"|"DESC"]' }, 'Invalid sort');
   const [sortField, sortDir] = sortParsed.data;
-  const sortCol = sortField === 'id' ? spec.idColumn : spec.sortable[sortField];
+  const sortCol = sortField === 'id' ? spec.idColumn : own(spec.sortable, sortField);
   if (!sortCol) throw validationError({ sort: `cannot sort by ${sortField}` }, 'Invalid sort');
   const dir = sortDir.toUpperCase() === 'DESC' ? desc : asc;
   // id breaks ties so pages never overlap or skip rows.
@@ -80,28 +86,30 @@ export function parseListQuery(spec: ListSpec, q: ListQuery, scope: SQL | undefi
     throw validationError({ filter: 'must be a JSON object' }, 'Invalid filter');
   }
   const conditions: (SQL | undefined)[] = [scope];
-  const errors: Record<string, string> = {};
+  // Null prototype: a key such as `__proto__` is kept as a field name, not taken as the prototype.
+  const errors: FieldErrors = Object.create(null);
   for (const [key, value] of Object.entries(filterRaw as Record<string, unknown>)) {
     if (value === undefined || value === null || value === '') continue;
     const cond = filterCondition(spec, key, value);
     if (typeof cond === 'string') errors[key] = cond;
     else conditions.push(cond);
   }
-  if (Object.keys(errors).length) throw validationError(errors, 'Invalid filter');
+  if (Object.keys(errors).length) throw validationError({ ...errors }, 'Invalid filter');
   return { where: and(...conditions), orderBy, offset: start, limit };
 }
 
 function filterCondition(spec: ListSpec, key: string, value: unknown): SQL | string {
   if (key === 'q') {
     if (typeof value !== 'string' || value.length > 100 || /\u0000/.test(value)) return 'must be a string of at most 100 characters';
+    if (hasLoneSurrogate(value)) return 'must not contain unpaired surrogates';
     if (!spec.search.length) return 'free-text search is not available here';
     const pattern = `%${escapeLike(value.trim())}%`;
     return or(...spec.search.map((c) => ilike(c, pattern)))!;
   }
   const rangeMatch = /^(.+)_(gte|lte)$/.exec(key);
-  const base = key === 'id' ? { column: spec.idColumn, value: z.coerce.number().int().positive(), kind: 'eq' as const } : spec.filters[key];
+  const base = key === 'id' ? { column: spec.idColumn, value: z.coerce.number().int().positive(), kind: 'eq' as const } : own(spec.filters, key);
   if (!base && rangeMatch) {
-    const f = spec.filters[rangeMatch[1]];
+    const f = own(spec.filters, rangeMatch[1]);
     if (!f || f.kind !== 'range') return 'is not a filter of this resource';
     const parsed = f.value.safeParse(value);
     if (!parsed.success) return parsed.error.issues[0]?.message ?? 'invalid value';

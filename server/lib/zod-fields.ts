@@ -6,8 +6,18 @@ const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? 
 
 // PostgreSQL text cannot hold NUL, and no field of ours wants other control characters.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-/** A string without control characters (tabs and line breaks are fine). */
-export const plainString = () => z.string().refine((s) => !CONTROL.test(s), 'must not contain control characters');
+/** A lone UTF-16 surrogate has no UTF-8 form: the driver would store U+FFFD instead. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** True when the string has a lone surrogate (not well-formed Unicode). */
+export const hasLoneSurrogate = (s: string) => LONE_SURROGATE.test(s);
+/** Any string, but only well-formed Unicode: for passwords and other text matched as typed. */
+export const unicodeString = () => z.string().refine((s) => !hasLoneSurrogate(s), 'must not contain unpaired surrogates');
+/** A string without control characters (tabs and line breaks are fine) or unpaired surrogates. */
+export const plainString = () =>
+  z
+    .string()
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .refine((s) => !hasLoneSurrogate(s), 'must not contain unpaired surrogates');
 
 /** Required text, trimmed, bounded. */
 export const text = (max: number) =>
@@ -24,7 +34,19 @@ export const phone = z.preprocess(
   z.string().trim().regex(/^\+?[0-9][0-9 -]{4,18}$/, 'must be a phone number').nullable(),
 ).optional();
 
-export const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+/** Dates and timestamps the API accepts: anything else is a typo, and PostgreSQL's range is wider than JavaScript's. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+const yearInRange = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
+const outOfRange = `must be between the years ${MIN_YEAR} and ${MAX_YEAR}`;
+
+export const isoDate = z.iso
+  .date('must be a date YYYY-MM-DD')
+  .refine((s) => yearInRange(Number(s.slice(0, 4))), outOfRange);
+/** A point in time (a list filter on a timestamp column): any string Date parses, within the years above. */
+export const timestampValue = z.coerce
+  .date({ error: 'must be a date or an ISO 8601 timestamp' })
+  .refine((d) => yearInRange(d.getUTCFullYear()), outOfRange);
 export const optionalDate = z.preprocess(blankToNull, isoDate.nullable()).optional();
 
 export const id = z.number({ error: 'must be an id' }).int('must be an id').positive('must be an id').max(2_147_483_647);
@@ -36,8 +58,15 @@ export const optionalId = z.preprocess(blankToNull, id.nullable()).optional();
  */
 export function decimal(opts: { scale: number; integerDigits: number; min?: number; positive?: boolean }) {
   const pattern = new RegExp(`^-?\\d{1,${opts.integerDigits}}(\\.\\d{1,${opts.scale}})?$`);
+  // The rule, stated in the OpenAPI document as the server enforces it.
+  const rule = [
+    `exact decimal (number or string), at most ${opts.integerDigits} digits before the point and ${opts.scale} after`,
+    ...(opts.positive ? ['greater than 0'] : []),
+    ...(opts.min !== undefined ? [`at least ${opts.min}`] : []),
+  ].join('; ');
   return z
     .union([z.number(), z.string().trim()])
+    .describe(rule)
     .transform((v, ctx) => {
       const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
       if (!pattern.test(s)) {
@@ -76,5 +105,6 @@ export const readOnlyInput = {
   union_id: z.unknown().optional(),
   created_at: z.unknown().optional(),
   updated_at: z.unknown().optional(),
-  version: z.number().int().optional(),
+  // Required: an update without the version it read would silently overwrite someone else's.
+  version: z.number({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be an integer') }).int('must be an integer'),
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import jwt from '@fastify/jwt';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client';
@@ -8,11 +8,16 @@ import { users } from '../../db/schema/index';
 import { unauthorized } from '../lib/errors';
 import type { AuthUser } from '../lib/policy';
 
-/** sub: user id; uid: union id; pv: fingerprint of the password the token was issued under. */
+/**
+ * sub: user id; uid: union id; pv: fingerprint of the password the token was issued under;
+ * auth_time: when the session began (sign-in, seconds), kept by every refresh.
+ */
 interface TokenPayload {
   sub: string;
   uid: number;
   pv: string;
+  auth_time?: number;
+  iat?: number;
 }
 
 declare module '@fastify/jwt' {
@@ -24,11 +29,14 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyInstance {
     authenticate: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
-    issueToken: (account: Account) => { token: string; expires_at: string };
+    /** A token for the account; `authTime` (seconds) continues a session, absent starts one now. */
+    issueToken: (account: Account, authTime?: number) => { token: string; expires_at: string };
   }
   interface FastifyRequest {
     /** The signed-in account's credential fingerprint, for renewing its token. */
     credential: string;
+    /** When the request's session began (seconds since the epoch), for renewing its token. */
+    authTime: number;
   }
 }
 
@@ -42,6 +50,8 @@ export interface AuthOptions {
   db: Db;
   secret: string;
   tokenTtlSeconds: number;
+  /** Absolute lifetime of a session, whatever the refreshes (default 12 hours). */
+  sessionMaxSeconds?: number;
 }
 
 const ALGORITHM = 'HS256';
@@ -54,15 +64,27 @@ export function fingerprint(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 16);
 }
 
-export async function loadAccount(db: Db, id: number): Promise<Account | undefined> {
-  const [u] = await db
+/**
+ * The account query runs on every request: built once per database and prepared (a named
+ * statement on PostgreSQL), so neither drizzle nor the server plans it again each time.
+ */
+function accountQuery(db: Db) {
+  return db
     .select({
       id: users.id, union_id: users.union_id, username: users.username, display_name: users.display_name, role: users.role,
       cooperative_id: users.cooperative_id, village_id: users.village_id, household_id: users.household_id, buyer_id: users.buyer_id,
       active: users.active, password_hash: users.password_hash,
     })
     .from(users)
-    .where(eq(users.id, id));
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare('load_account');
+}
+const prepared = new WeakMap<Db, ReturnType<typeof accountQuery>>();
+
+export async function loadAccount(db: Db, id: number): Promise<Account | undefined> {
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = accountQuery(db)));
+  const [u] = await query.execute({ id });
   if (!u || !u.active) return undefined;
   const { active: _active, password_hash, ...user } = u;
   return { user, credential: fingerprint(password_hash) };
@@ -76,10 +98,16 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: AuthOpti
     verify: { algorithms: [ALGORITHM] },
   });
 
+  const sessionMax = opts.sessionMaxSeconds ?? 12 * 3600;
   app.decorateRequest('credential', '');
-  app.decorate('issueToken', ({ user, credential }: Account) => {
-    const token = app.jwt.sign({ sub: String(user.id), uid: user.union_id, pv: credential });
-    return { token, expires_at: new Date(Date.now() + opts.tokenTtlSeconds * 1000).toISOString() };
+  app.decorateRequest('authTime', 0);
+  app.decorate('issueToken', ({ user, credential }: Account, authTime?: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    const start = authTime ?? now;
+    // A token never outlives its session.
+    const ttl = Math.max(1, Math.min(opts.tokenTtlSeconds, start + sessionMax - now));
+    const token = app.jwt.sign({ sub: String(user.id), uid: user.union_id, pv: credential, auth_time: start }, { expiresIn: ttl });
+    return { token, expires_at: new Date((now + ttl) * 1000).toISOString() };
   });
 
   // Every request re-reads the account, so a disabled user, a changed scope or a changed
@@ -91,11 +119,17 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: AuthOpti
     } catch {
       throw unauthorized('Missing, invalid or expired token');
     }
+    // Tokens from before auth_time existed count their session from their own issue.
+    const authTime = Number(payload.auth_time ?? payload.iat);
+    if (!Number.isFinite(authTime) || Date.now() / 1000 - authTime > sessionMax) {
+      throw unauthorized('The session has expired: sign in again');
+    }
     const id = Number(payload.sub);
     const account = Number.isInteger(id) ? await loadAccount(opts.db, id) : undefined;
     if (!account || account.user.union_id !== payload.uid) throw unauthorized('The account no longer exists or is disabled');
     if (account.credential !== payload.pv) throw unauthorized('The password has changed: sign in again');
     req.user = account.user;
     req.credential = account.credential;
+    req.authTime = authTime;
   });
 });

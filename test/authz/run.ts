@@ -139,7 +139,9 @@ async function exec(w: World, c: Case): Promise<void> {
   if (watch) expect(before!.row, `${c.res} #${id}`).not.toBeNull();
   const verb = c.verb ? f.verbs![c.action] : undefined;
   const body = c.body ?? (verb ? verb.body(actor ?? w.actors.admin, k) : c.action === 'update' ? f.updateBody(k) : undefined);
-  const r = await w.call(actor, method, path.replace(':id', String(id)), body);
+  // An update carries the version it read, as react-admin sends it: without one it is refused.
+  const sent = c.action === 'update' && !verb && before?.row ? { ...body, version: before.row.version } : body;
+  const r = await w.call(actor, method, path.replace(':id', String(id)), sent);
   expect(r.statusCode, r.body).toBe(c.status);
   if (!watch) {
     expect(r.json().id).toBe(id);

@@ -114,7 +114,9 @@ export async function buildWorld(app: FastifyInstance, db: DbHandle): Promise<Wo
   const call = callOn(app);
 
   // The demo seed writes no audit trail; one update gives the administrator an entry to read.
-  const touched = await call(actors.admin, 'PUT', `/api/unions/${union}`, {});
+  // (A changed value: an update that changes nothing writes no entry.)
+  const { version } = await one<{ version: number }>(s.unions, eq(s.unions.id, union));
+  const touched = await call(actors.admin, 'PUT', `/api/unions/${union}`, { short_name: 'authz world', version });
   if (touched.statusCode !== 200) throw new Error(`authz world: PUT unions ${touched.statusCode} ${touched.body}`);
   const audit = await idOf(sql`SELECT id FROM audit_log WHERE union_id = ${union} ORDER BY id DESC LIMIT 1`);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditLog } from '../../../db/schema/index';
 import type { PolicyMap } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
-import { plainString } from '../../lib/zod-fields';
+import { plainString, timestampValue } from '../../lib/zod-fields';
 
 export const auditPolicy: PolicyMap = { 'audit-log': { union_admin: { read: 'union' } } };
 
@@ -35,7 +35,7 @@ export const auditResource: ResourceDef = {
       action: { column: auditLog.action, value: plainString().max(60) },
       user_id: { column: auditLog.user_id, value: z.coerce.number().int().positive() },
       record_id: { column: auditLog.record_id, value: z.union([plainString().max(60), z.number().int().transform(String)]) },
-      at: { column: auditLog.at, value: z.coerce.date(), kind: 'range' },
+      at: { column: auditLog.at, value: timestampValue, kind: 'range' },
     },
     search: [auditLog.resource, auditLog.username, auditLog.record_id],
     defaultSort: ['id', 'DESC'],

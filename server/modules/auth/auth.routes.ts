@@ -68,6 +68,9 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
 
   r.post('/api/auth/refresh', {
     onRequest: [app.authenticate],
-    schema: { tags: ['auth'], summary: 'Exchange a valid token for a fresh one', security, response: { 200: tokenResponse, 401: errorSchema } },
-  }, async (req) => ({ ...app.issueToken({ user: req.user, credential: req.credential }), user: await sessionOf(opts.db, opts.policies, req.user) }));
+    schema: {
+      tags: ['auth'], summary: 'Exchange a valid token for a fresh one, within the session\'s absolute lifetime (then 401)', security,
+      response: { 200: tokenResponse, 401: errorSchema },
+    },
+  }, async (req) => ({ ...app.issueToken({ user: req.user, credential: req.credential }, req.authTime), user: await sessionOf(opts.db, opts.policies, req.user) }));
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { unions, users } from '../../../db/schema/index';
 import { unauthorized } from '../../lib/errors';
@@ -29,4 +29,19 @@ export async function login(db: Db, username: string, password: string, stamp: (
   const account = await loadAccount(db, row.id);
   if (!account) throw unauthorized('Wrong username or password');
   return account;
+}
+
+/**
+ * The usernames among `usernames` whose password is still `password` (the demo banner prints
+ * only what is true). Argon2 verification, about 50 ms each: meant for the handful of demo accounts.
+ */
+export async function demoAccountsStillOnPassword(db: Db, usernames: readonly string[], password: string): Promise<Set<string>> {
+  if (!usernames.length) return new Set();
+  const rows = await db
+    .select({ username: users.username, password_hash: users.password_hash, active: users.active })
+    .from(users)
+    .where(inArray(users.username, [...usernames]));
+  const unchanged = new Set<string>();
+  for (const r of rows) if (r.active && (await verifyPassword(r.password_hash, password))) unchanged.add(r.username);
+  return unchanged;
 }

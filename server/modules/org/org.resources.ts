@@ -3,7 +3,7 @@ import { buyers, cooperatives, households, people, plots, unions, users, village
 import type { FilterSpec } from '../../lib/list-query';
 import { roles } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
-import { plainString, readOnlyBase } from '../../lib/zod-fields';
+import { isoDate, plainString, readOnlyBase } from '../../lib/zod-fields';
 import {
   buyerKinds, buyerSchemas, cooperativeSchemas, householdSchemas, personRoles, personSchemas, plotSchemas, unionSchemas,
   userSchemas, villageSchemas,
@@ -18,6 +18,8 @@ export const orgConstraintFields = {
   plots_area_positive: 'area_mu',
   plots_tenure_household: 'household_id',
   households_capital_nonneg: 'capital_contributed',
+  households_capital_members_only: 'capital_contributed',
+  households_joined_on_members_only: 'joined_on',
   people_birth_year_range: 'birth_year',
   cooperatives_village_key: 'village_id',
   villages_union_name_key: 'name',
@@ -25,7 +27,7 @@ export const orgConstraintFields = {
 
 const idRef = z.coerce.number().int().positive().max(2_147_483_647);
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const dateVal = z.iso.date();
+const dateVal = isoDate;
 const num = z.coerce.number();
 const eq = (column: FilterSpec['column'], value: z.ZodType = idRef): FilterSpec => ({ column, value });
 const range = (column: FilterSpec['column'], value: z.ZodType): FilterSpec => ({ column, value, kind: 'range' });

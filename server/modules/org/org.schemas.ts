@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { roles } from '../../lib/policy';
+import { isUnifiedSocialCreditCode } from '../../lib/uscc';
 import {
-  code, decimal, decimalOut, id, optionalDate, optionalId, optionalText, phone, readOnlyInput, recordBase, text, timestampOut,
+  code, decimal, decimalOut, id, optionalDate, optionalId, optionalText, phone, readOnlyInput, recordBase, text, timestampOut, unicodeString,
 } from '../../lib/zod-fields';
+
+/** 统一社会信用代码: 18 characters with a valid check character (GB 32100-2015); blank means none. */
+const registrationNo = z.preprocess(
+  (v) => (typeof v === 'string' ? (v.trim() === '' ? null : v.trim().toUpperCase()) : v),
+  z.string()
+    .refine(isUnifiedSocialCreditCode, 'must be an 18-character unified social credit code with a valid check character')
+    .describe('统一社会信用代码, 18 characters, check character per GB 32100-2015')
+    .nullable(),
+).optional();
 
 // One zod set per resource: create body, update body (partial, read-only fields tolerated
 // when unchanged), and the record as returned. They also feed OpenAPI.
@@ -34,7 +44,7 @@ export const cooperativeSchemas = crudSchemas(
     village_id: id,
     code,
     name: text(120),
-    registration_no: optionalText(40),
+    registration_no: registrationNo,
     legal_representative: optionalText(60),
     phone,
     founded_on: optionalDate,
@@ -115,7 +125,7 @@ export const buyerSchemas = crudSchemas(
 );
 
 export const username = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{2,59}$/, 'must be 3-60 lowercase letters, digits, dot, dash or underscore');
-export const password = z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
+export const password = unicodeString().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
 
 export const userSchemas = (() => {
   const writable = {
@@ -148,7 +158,7 @@ export const userSchemas = (() => {
 /** `POST /api/users/:id/change-password`: the user's own password, against the current one. */
 export const changePasswordBody = z
   .object({
-    current_password: z.string().min(1, 'is required').max(200, 'must be at most 200 characters'),
+    current_password: unicodeString().min(1, 'is required').max(200, 'must be at most 200 characters'),
     new_password: password,
   })
   .strict();

@@ -1,5 +1,5 @@
 import { writeAudit } from '../../lib/audit';
-import { auditChange, changesOf, translated, type CrudDeps } from '../../lib/crud.service';
+import { auditChange, changesOf, translated, unchanged, type CrudDeps } from '../../lib/crud.service';
 import { notFound, validationError, type FieldErrors } from '../../lib/errors';
 import { roleScopeFields, scopeFields, type Role } from '../../lib/policy';
 import { assertWithinScope, publicRow, scopeCondition, type Row, type WriteContext } from '../../lib/resource';
@@ -79,6 +79,8 @@ export function usersService(deps: CrudDeps) {
           assertWithinScope(def, ctx.user, scope, before);
           const changes = await settle(tx, ctx, changesOf(def, scope, before, body), before);
           assertWithinScope(def, ctx.user, scope, { ...before, ...changes });
+          // Nothing to change (a new password always is one): no new version, no audit entry.
+          if (unchanged(def, before, changes)) return publicRow(def, before);
           const row = await updateUser(tx, id, changes);
           await auditChange(tx, ctx, def, 'update', id, before, row);
           return publicRow(def, row);
