@@ -180,10 +180,11 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
   }, 60_000);
 
   it('the home card says what the account is attached to, in the terms of its role', async () => {
-    const home = async (username: string) => {
+    // The card's references load after the page: wait until the expected line is there.
+    const home = async (username: string, expected: string) => {
       const { page, close } = await open(DESKTOP);
       await login(page, username);
-      await page.waitForLoadState('networkidle');
+      await expect.poll(() => page.locator('main').innerText(), { timeout: 20_000 }).toContain(expected);
       await shoot(page, `desktop-${username}-home`);
       const text = await page.locator('main').innerText();
       await close();
@@ -192,22 +193,17 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
     const union = await db.db.execute<{ name: string }>(sql`SELECT name FROM unions ORDER BY id LIMIT 1`);
     const unionName = union.rows[0].name;
 
-    const member = await home('member.changjiang');
-    expect(member).not.toContain('管理范围');
     const household = await db.db.execute<{ code: string; head_name: string }>(
       sql`SELECT h.code, h.head_name FROM users u JOIN households h ON h.id = u.household_id WHERE u.username = 'member.changjiang'`,
     );
-    expect(member).toContain(`我的农户：${household.rows[0].code} ${household.rows[0].head_name}`);
+    const member = await home('member.changjiang', `我的农户：${household.rows[0].code} ${household.rows[0].head_name}`);
+    expect(member).not.toContain('管理范围');
 
-    const buyer = await home('buyer.port');
+    const buyer = await home('buyer.port', '所属采购方：湖北省港口集团有限公司');
     expect(buyer).not.toContain('管理范围');
-    expect(buyer).toContain('所属采购方：湖北省港口集团有限公司');
 
-    const admin = await home('admin');
-    expect(admin).toContain(`管理范围：${unionName}（全联合社）`);
-
-    const cadre = await home('cadre.changjiang');
-    expect(cadre).toContain('管理范围：村 长江村');
+    await home('admin', `管理范围：${unionName}（全联合社）`);
+    await home('cadre.changjiang', '管理范围：村 长江村');
   }, 90_000);
 
   it('show pages carry version and timestamps in one footer line, not as fields', async () => {
