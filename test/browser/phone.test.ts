@@ -1,57 +1,35 @@
-import { appModules } from '../../server/modules/index';
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { buildApp } from '../../server/app';
-import { TEST_SECRET } from '../helpers/app';
-import { createTestDb } from '../helpers/db';
+import { available, login as signIn, startConsole, type ConsoleUnderTest } from './harness';
 
 // The console on a phone (390×844) and what each role sees of itself: lists as SimpleLists
 // that never scroll sideways, the app bar's buttons on screen, 我的账号, the home card,
 // the record footer, and no village filter or column for users who see one village.
 // PHONE_SCREENSHOTS=1 also writes /tmp/phone-*.png (desktop 1280×800 and phone) to look at.
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
-if (!available) console.warn(`browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 const screenshots = !!process.env.PHONE_SCREENSHOTS;
-
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 /** Every resource the console has a list for, in menu order. */
 const RESOURCES = ['villages', 'cooperatives', 'households', 'people', 'plots', 'buyers', 'users', 'unions', 'audit-log'];
 
-const adminRoot = resolve('admin/dist');
 let app: FastifyInstance;
 let db: DbHandle;
 let browser: Browser;
 let base: string;
+let ui: ConsoleUnderTest | undefined;
 
 beforeAll(async () => {
   if (!available) return;
-  // Rebuilds the console when it is missing or older than its sources, as npm start does.
-  execSync('node scripts/build-console.mjs', { stdio: 'inherit' });
-  db = await createTestDb();
-  app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, modules: appModules, adminRoot });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  ui = await startConsole();
+  ({ app, db, browser, base } = ui);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
+  await ui?.close();
 });
 
 async function open(viewport: { width: number; height: number }) {
@@ -63,13 +41,7 @@ async function open(viewport: { width: number; height: number }) {
   return { page, errors, close: () => context.close() };
 }
 
-async function login(page: Page, username: string) {
-  await page.goto(`${base}/#/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel(/^密码/).fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
-}
+const login = (page: Page, username: string) => signIn(page, base, username);
 
 /** The resources the signed-in user may read, from the stored session (a string expression: no DOM types here). */
 const readable = async (page: Page): Promise<string[]> => {

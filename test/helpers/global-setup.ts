@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/client';
@@ -16,6 +17,9 @@ declare module 'vitest' {
  * from a copy (PGlite: loadDataDir of a dump; PostgreSQL: CREATE DATABASE ... TEMPLATE).
  */
 export default async function setup(project: TestProject) {
+  // The browser tests drive the built console: rebuild it here, once, when it is missing or
+  // older than its sources (as npm start does), rather than in each browser file at once.
+  if (existsSync('/usr/bin/chromium')) execSync('node scripts/build-console.mjs', { stdio: 'inherit' });
   const url = process.env.DATABASE_URL;
   if (url) {
     const admin = await createDb({ databaseUrl: adminUrl(url), poolMax: 1 });
