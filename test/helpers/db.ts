@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { createDb, type DbHandle } from '../../db/client';
-import { adminUrl, TEMPLATE_DB, withDatabase } from './pg';
+import { adminUrl, withDatabase } from './pg';
 
 /**
  * A database of its own for one test file, copied from the migrated and seeded template:
@@ -17,7 +17,7 @@ export async function createTestDb(): Promise<DbHandle> {
   const name = `coop_test_${randomBytes(6).toString('hex')}`;
   const admin = await createDb({ databaseUrl: adminUrl(url), poolMax: 1 });
   try {
-    await admin.db.execute(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}` as never);
+    await admin.db.execute(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}` as never);
   } finally {
     await admin.close();
   }

@@ -4,11 +4,13 @@ import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/client';
 import { seedDemo } from '../../scripts/demo-seed';
-import { adminUrl, TEMPLATE_DB, withDatabase } from './pg';
+import { adminUrl, withDatabase } from './pg';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    /** The PostgreSQL template database of this run (one per run, so two runs can share a server). */
+    pgTemplate: string;
   }
 }
 
@@ -22,17 +24,24 @@ export default async function setup(project: TestProject) {
   if (existsSync('/usr/bin/chromium')) execSync('node scripts/build-console.mjs', { stdio: 'inherit' });
   const url = process.env.DATABASE_URL;
   if (url) {
+    const template = `coop_test_template_${process.pid}`;
     const admin = await createDb({ databaseUrl: adminUrl(url), poolMax: 1 });
-    await admin.db.execute(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)` as never);
-    await admin.db.execute(`CREATE DATABASE ${TEMPLATE_DB}` as never);
-    const tpl = await createDb({ databaseUrl: withDatabase(url, TEMPLATE_DB), poolMax: 2 });
+    await admin.db.execute(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)` as never);
+    await admin.db.execute(`CREATE DATABASE ${template}` as never);
+    const tpl = await createDb({ databaseUrl: withDatabase(url, template), poolMax: 2 });
     await tpl.migrate();
     await seedDemo(tpl.db);
     await tpl.close();
     await admin.close();
     project.provide('pgliteTemplate', '');
-    return;
+    project.provide('pgTemplate', template);
+    return async () => {
+      const a = await createDb({ databaseUrl: adminUrl(url), poolMax: 1 });
+      await a.db.execute(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)` as never).catch(() => {});
+      await a.close();
+    };
   }
+  project.provide('pgTemplate', '');
   const dir = resolve('.tmp');
   mkdirSync(dir, { recursive: true });
   const h = await createDb({});
