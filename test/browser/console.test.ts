@@ -1,36 +1,20 @@
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
-import { available, login as signIn, startConsole, type ConsoleUnderTest } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { available, login as signIn, useConsole } from './harness';
 
 // Drives the built console in Debian's headless Chromium against a real listening server.
 
-let app: FastifyInstance;
-let db: DbHandle;
-let browser: Browser;
-let base: string;
-let ui: ConsoleUnderTest | undefined;
+const ui = useConsole();
 
-beforeAll(async () => {
-  if (!available) return;
-  ui = await startConsole();
-  ({ app, db, browser, base } = ui);
-});
-
-afterAll(async () => {
-  await ui?.close();
-});
-
-const login = (page: Page, username: string) => signIn(page, base, username);
+const login = (page: Page, username: string) => signIn(page, ui.base, username);
 
 /** The token of the console's stored session (a string expression: the tests have no DOM types). */
 const storedToken = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('lvjiang.session') || '{}').token");
 
 describe.skipIf(!available)('console in a real browser', () => {
   it('a cooperative manager logs in, creates a plot and sees it in the list', async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await login(page, 'manager.changjiang');
@@ -64,7 +48,7 @@ describe.skipIf(!available)('console in a real browser', () => {
     expect(codes.length).toBeGreaterThan(0);
     expect(codes.filter((c) => !c.startsWith('CJ-'))).toEqual([]);
 
-    const rows = await db.db.execute<{ village: string; area_mu: string }>(
+    const rows = await ui.db.db.execute<{ village: string; area_mu: string }>(
       sql`SELECT v.code AS village, p.area_mu FROM plots p JOIN villages v ON v.id = p.village_id WHERE p.code = 'CJ-BROWSER-1'`,
     );
     expect(rows.rows).toEqual([{ village: 'CJ', area_mu: '2.75' }]);
@@ -73,9 +57,9 @@ describe.skipIf(!available)('console in a real browser', () => {
   });
 
   it('shows the server validation message under the input, and switches to English', async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     await login(page, 'manager.changjiang');
-    await page.goto(`${base}/#/plots/create`);
+    await page.goto(`${ui.base}/#/plots/create`);
     await page.getByLabel(/^编号/).fill('CJ-C1'); // a collective plot already has this code
     await page.getByLabel(/^名称/).fill('重复编号');
     // A manager's new records start in their own village.
@@ -91,7 +75,7 @@ describe.skipIf(!available)('console in a real browser', () => {
       const id = await code.getAttribute('aria-describedby');
       return id ? page.locator(`[id="${id}"]`).innerText() : '';
     }, { timeout: 15_000 }).toContain('已存在');
-    const count = await db.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM plots WHERE name = '重复编号'`);
+    const count = await ui.db.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM plots WHERE name = '重复编号'`);
     expect(Number(count.rows[0].n)).toBe(0);
 
     // The app bar hides while the form is scrolled: switch language from the top of the list.
@@ -104,14 +88,14 @@ describe.skipIf(!available)('console in a real browser', () => {
   }, 90_000);
 
   it('opens every screen of the administrator, translated, without errors', async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     let current = '';
     page.on('console', (m) => m.type() === 'error' && errors.push(`${current}: ${m.text()} ${m.location().url}`));
     await login(page, 'admin');
-    const me = await db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'admin'`);
-    const lastAudit = await db.db.execute<{ id: number }>(sql`SELECT max(id)::int AS id FROM audit_log`);
+    const me = await ui.db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'admin'`);
+    const lastAudit = await ui.db.db.execute<{ id: number }>(sql`SELECT max(id)::int AS id FROM audit_log`);
     const screens = [
       'villages', 'villages/create', 'cooperatives', 'cooperatives/create', 'households', 'households/create', 'households/1/show',
       'people', 'people/create', 'plots', 'plots/1/show', 'buyers', 'buyers/create', 'users', 'users/create', `users/${me.rows[0].id}`, 'unions/1/show', 'audit-log',
@@ -119,7 +103,7 @@ describe.skipIf(!available)('console in a real browser', () => {
     ];
     for (const screen of screens) {
       current = screen;
-      await page.goto(`${base}/#/${screen}`);
+      await page.goto(`${ui.base}/#/${screen}`);
       await page.locator('main').getByText(/./).first().waitFor();
       await page.waitForLoadState('networkidle');
       const text = await page.locator('body').innerText();
@@ -131,17 +115,17 @@ describe.skipIf(!available)('console in a real browser', () => {
   }, 120_000);
 
   it('a member changes their own password on its screen, against the current one, and stays signed in', async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await login(page, 'member.changjiang');
-    const me = await db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'member.changjiang'`);
+    const me = await ui.db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = 'member.changjiang'`);
     const id = me.rows[0].id;
     const oldToken = await storedToken(page);
 
     // Their own profile: the role is shown but cannot be changed, and there is no password
     // input any more, only the way to the change-password screen.
-    await page.goto(`${base}/#/users/${id}`);
+    await page.goto(`${ui.base}/#/users/${id}`);
     await expect.poll(() => page.getByLabel(/^角色/).isDisabled()).toBe(true);
     expect(await page.getByLabel(/^密码/).count()).toBe(0);
     await page.getByRole('link', { name: '前往修改密码' }).waitFor();
@@ -149,7 +133,7 @@ describe.skipIf(!available)('console in a real browser', () => {
     await page.getByLabel(/^电话/).fill('13800000001');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('13800000001').waitFor({ timeout: 15_000 });
-    await page.goto(`${base}/#/users/${id}`);
+    await page.goto(`${ui.base}/#/users/${id}`);
     await expect.poll(() => page.getByLabel(/^电话/).inputValue()).toBe('13800000001');
 
     // The screen opens from the user menu, top right.
@@ -186,7 +170,7 @@ describe.skipIf(!available)('console in a real browser', () => {
     await expect.poll(() => new URL(page.url()).hash).toBe(`#/users/${id}`);
     const newToken = await storedToken(page);
     expect(newToken).not.toBe(oldToken);
-    const meWith = (token: string) => fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    const meWith = (token: string) => fetch(`${ui.base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect((await meWith(oldToken)).status).toBe(401);
     expect((await meWith(newToken)).status).toBe(200);
     await page.getByRole('menuitem', { name: '村', exact: true }).click();
@@ -200,7 +184,7 @@ describe.skipIf(!available)('console in a real browser', () => {
     await page.getByLabel(/^密码/).fill('a-new-password-1');
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
-    const old = await fetch(`${base}/api/auth/login`, {
+    const old = await fetch(`${ui.base}/api/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'member.changjiang', password: 'demo1234' }),
     });
     expect(old.status).toBe(401);

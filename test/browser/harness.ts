@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { DbHandle } from '../../db/client';
 import { buildApp } from '../../server/app';
 import { appModules } from '../../server/modules/index';
@@ -55,4 +56,19 @@ export async function login(page: Page, base: string, username: string, password
   await page.getByLabel(/^密码/).fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
+}
+
+/**
+ * Starts the console before a browser test file and stops it after: the returned object is
+ * filled in by beforeAll (left empty when Chromium is missing and the file skips).
+ */
+export function useConsole(): ConsoleUnderTest {
+  const ui = {} as ConsoleUnderTest;
+  beforeAll(async () => {
+    if (available) Object.assign(ui, await startConsole());
+  });
+  afterAll(async () => {
+    await ui.close?.();
+  });
+  return ui;
 }

@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../../db/client';
-import { available, login as signIn, startConsole, type ConsoleUnderTest } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { available, login as signIn, useConsole } from './harness';
 
 // The console on a phone (390×844) and what each role sees of itself: lists as SimpleLists
 // that never scroll sideways, the app bar's buttons on screen, 我的账号, the home card,
@@ -16,24 +14,10 @@ const DESKTOP = { width: 1280, height: 800 };
 /** Every resource the console has a list for, in menu order. */
 const RESOURCES = ['villages', 'cooperatives', 'households', 'people', 'plots', 'buyers', 'users', 'unions', 'audit-log'];
 
-let app: FastifyInstance;
-let db: DbHandle;
-let browser: Browser;
-let base: string;
-let ui: ConsoleUnderTest | undefined;
-
-beforeAll(async () => {
-  if (!available) return;
-  ui = await startConsole();
-  ({ app, db, browser, base } = ui);
-});
-
-afterAll(async () => {
-  await ui?.close();
-});
+const ui = useConsole();
 
 async function open(viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport });
+  const context = await ui.browser.newContext({ viewport });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -41,7 +25,7 @@ async function open(viewport: { width: number; height: number }) {
   return { page, errors, close: () => context.close() };
 }
 
-const login = (page: Page, username: string) => signIn(page, base, username);
+const login = (page: Page, username: string) => signIn(page, ui.base, username);
 
 /** The resources the signed-in user may read, from the stored session (a string expression: no DOM types here). */
 const readable = async (page: Page): Promise<string[]> => {
@@ -53,7 +37,7 @@ const readable = async (page: Page): Promise<string[]> => {
 
 /** Opens a list and waits until its rows (or its empty message) are on screen. */
 async function openList(page: Page, resource: string) {
-  await page.goto(`${base}/#/${resource}`);
+  await page.goto(`${ui.base}/#/${resource}`);
   await page
     .locator('main .app-phone-list li, main table tbody tr')
     .or(page.locator('main').getByText(/^(还没有|没有找到)/))
@@ -108,7 +92,7 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
         await shoot(page, `${username}-${resource}`);
       }
       // A show page with a long title (the union's full name): the title gives way, not the buttons.
-      await page.goto(`${base}/#/unions/1/show`);
+      await page.goto(`${ui.base}/#/unions/1/show`);
       await page.getByTestId('record-meta').waitFor({ timeout: 15_000 });
       await expectBarButtons(page, 'unions/1/show');
       await shoot(page, `${username}-unions-show`);
@@ -124,7 +108,7 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
   it('plot rows on a phone show name, code and area in mu', async () => {
     const { page, close } = await open(PHONE);
     await login(page, 'admin');
-    const plot = await db.db.execute<{ name: string; code: string; area_mu: string }>(
+    const plot = await ui.db.db.execute<{ name: string; code: string; area_mu: string }>(
       sql`SELECT name, code, area_mu FROM plots ORDER BY code LIMIT 1`,
     );
     const { name, code, area_mu } = plot.rows[0];
@@ -140,7 +124,7 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
     for (const username of ['member.changjiang', 'admin']) {
       const { page, errors, close } = await open(DESKTOP);
       await login(page, username);
-      const me = await db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = ${username}`);
+      const me = await ui.db.db.execute<{ id: number }>(sql`SELECT id FROM users WHERE username = ${username}`);
       await page.getByRole('button', { name: '个人资料' }).click();
       await page.getByRole('menuitem', { name: '我的账号' }).click();
       // Both may edit their own account (name, phone): its edit page opens.
@@ -162,10 +146,10 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
       await close();
       return text;
     };
-    const union = await db.db.execute<{ name: string }>(sql`SELECT name FROM unions ORDER BY id LIMIT 1`);
+    const union = await ui.db.db.execute<{ name: string }>(sql`SELECT name FROM unions ORDER BY id LIMIT 1`);
     const unionName = union.rows[0].name;
 
-    const household = await db.db.execute<{ code: string; head_name: string }>(
+    const household = await ui.db.db.execute<{ code: string; head_name: string }>(
       sql`SELECT h.code, h.head_name FROM users u JOIN households h ON h.id = u.household_id WHERE u.username = 'member.changjiang'`,
     );
     const member = await home('member.changjiang', `我的农户：${household.rows[0].code} ${household.rows[0].head_name}`);
@@ -182,7 +166,7 @@ describe.skipIf(!available)('console on a phone, and what each role sees of itse
     const { page, errors, close } = await open(DESKTOP);
     await login(page, 'admin');
     for (const screen of ['plots/1/show', 'households/1/show', 'villages/1/show', 'unions/1/show']) {
-      await page.goto(`${base}/#/${screen}`);
+      await page.goto(`${ui.base}/#/${screen}`);
       const footer = page.getByTestId('record-meta');
       await expect.poll(() => footer.innerText(), { timeout: 15_000 }).toMatch(/^ID 1 · 版本 \d+ · 创建于 .+ · 更新于 .+/);
       const main = await page.locator('main').innerText();
