@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
-import { cooperatives, households, users } from '../../../db/schema/index';
+import { cooperatives, households } from '../../../db/schema/index';
 import { findRow, insertRow, updateRow } from '../../lib/crud.repository';
 import type { Row } from '../../lib/resource';
 import { userResource } from './org.resources';
@@ -24,10 +24,15 @@ export async function villageOfHousehold(tx: DbOrTx, unionId: number, householdI
   return row?.village_id;
 }
 
-/** Stamps a successful sign-in and returns the account's public row before and after. */
-export async function stampLogin(tx: DbOrTx, id: number): Promise<{ before: Row; after: Row } | undefined> {
-  const [before] = (await tx.select().from(users).where(eq(users.id, id)).for('update')) as Row[];
-  if (!before) return undefined;
-  const [after] = (await tx.update(users).set({ last_login_at: sql`now()` }).where(eq(users.id, id)).returning()) as Row[];
-  return { before, after };
+/** Stamps a successful sign-in in one statement, returning the stamp before and after. */
+export async function stampLogin(tx: DbOrTx, id: number): Promise<{ before: Date | null; after: Date } | undefined> {
+  const res = await tx.execute<{ before: Date | string | null; after: Date | string }>(sql`
+    UPDATE users u SET last_login_at = now()
+    FROM (SELECT id, last_login_at FROM users WHERE id = ${id} FOR UPDATE) old
+    WHERE u.id = old.id
+    RETURNING old.last_login_at AS before, u.last_login_at AS after`);
+  const row = res.rows[0];
+  if (!row) return undefined;
+  const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+  return { before: row.before == null ? null : date(row.before), after: date(row.after) };
 }

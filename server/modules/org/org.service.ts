@@ -114,7 +114,7 @@ export function usersService(deps: CrudDeps) {
         if (!stamped) return;
         await writeAudit(tx, { union_id: user.union_id, user, requestId }, {
           action: 'login', resource: def.name, record_id: user.id,
-          before: { last_login_at: stamped.before.last_login_at }, after: { last_login_at: stamped.after.last_login_at },
+          before: { last_login_at: stamped.before }, after: { last_login_at: stamped.after },
         });
       });
     },
