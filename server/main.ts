@@ -2,15 +2,12 @@ import { resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { createDb, pgliteDirOf } from '../db/client';
-import { DEMO_PASSWORD, demoAccounts, demoBanner, hasAnyUnion, hasDemoUnion, seedDemo } from '../scripts/demo-seed';
-import { buildApp } from './app';
 import { listenHost, parseEnv, type Config } from './config';
-import { scheduleJobs } from './jobs/index';
 import { loadOrCreateSecret } from './lib/secrets';
-import { demoAccountsStillOnPassword } from './modules/auth/auth.service';
-import { appModules } from './modules/index';
 
 // The only place that reads the environment, listens and schedules jobs.
+// The database opens and migrates first (the embedded one in its own thread) while this
+// thread loads the application's modules, which are imported below for that reason.
 
 async function main() {
   const started = performance.now();
@@ -43,18 +40,39 @@ async function main() {
     trustProxy: env.TRUST_PROXY,
   };
 
-  const db = await createDb({
+  const opening = createDb({
     databaseUrl: config.databaseUrl,
     migrationUrl: config.migrationDatabaseUrl,
     pgliteDir: config.embedded ? pgliteDirOf(dataDir) : undefined,
+  }).then(async (handle) => {
+    try {
+      await handle.migrate();
+      return handle;
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
   });
-  await db.migrate();
+  opening.catch(() => {}); // awaited below: not an unhandled rejection while the modules load
+  const [{ DEMO_PASSWORD, demoAccounts, demoBanner, hasAnyUnion, hasDemoUnion, seedDemo }, { buildApp }, { scheduleJobs },
+    { demoAccountsStillOnPassword }, { appModules }] = await Promise.all([
+    import('../scripts/demo-seed'), import('./app'), import('./jobs/index'), import('./modules/auth/auth.service'), import('./modules/index'),
+  ]);
+  const db = await opening;
   // An empty embedded database (new, or left empty by an interrupted first start) gets the demo.
   if (config.embedded && !(await hasAnyUnion(db.db))) {
     logger.info('empty data folder: seeding the demo union');
     const seeded = await seedDemo(db.db);
     logger.info(seeded.counts, 'demo union seeded');
   }
+
+  // Before listening, so the banner follows "ready" at once: the demo accounts still on the
+  // demo password (an Argon2 check each, off this thread, while the app is built); the others
+  // print "(password changed)".
+  const demoCheck = (async () => config.embedded && (await hasDemoUnion(db.db))
+    ? { unchanged: await demoAccountsStillOnPassword(db.db, demoAccounts.map((a) => a.username), DEMO_PASSWORD) }
+    : undefined)();
+  demoCheck.catch(() => {}); // awaited below
 
   const app = await buildApp({ db, config, logger, modules: appModules });
   const jobs = scheduleJobs({ db: db.db, logger, auditKey: config.auditKey });
@@ -66,11 +84,7 @@ async function main() {
     await db.close();
   });
 
-  // Before listening, so the banner follows "ready" at once: the demo accounts still on the
-  // demo password (an Argon2 check each); the others print "(password changed)".
-  const demo = config.embedded && (await hasDemoUnion(db.db))
-    ? { unchanged: await demoAccountsStillOnPassword(db.db, demoAccounts.map((a) => a.username), DEMO_PASSWORD) }
-    : undefined;
+  const demo = await demoCheck;
   await app.listen({ port: config.port, host: config.host });
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const baseUrl = `http://${shownHost}:${(app.server.address() as { port: number }).port}`;

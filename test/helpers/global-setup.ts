@@ -47,7 +47,7 @@ export default async function setup(project: TestProject) {
   const h = await createDb({});
   await h.migrate();
   await seedDemo(h.db);
-  const dump = await h.pglite!.dumpDataDir('none');
+  const dump = new Blob([await h.dump()]);
   const file = join(dir, `pglite-template-${process.pid}.tar`);
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await h.close();

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../db/client';
+import { users } from '../db/schema/index';
+import { createTestDb } from './helpers/db';
+
+// DbHandle.listen: NOTIFY reaches the listener on both kinds of database, and on PostgreSQL a
+// lost connection is reported (live false), re-established (live true) and listens again.
+
+let h: DbHandle;
+beforeAll(async () => {
+  h = await createTestDb();
+});
+afterAll(() => h.close());
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const channel = () => `test_listen_${randomBytes(4).toString('hex')}`;
+
+describe('listen', () => {
+  it('receives a NOTIFY sent in a committed transaction, not one rolled back, and nothing after close', async () => {
+    const ch = channel();
+    const got: string[] = [];
+    const live: boolean[] = [];
+    const l = await h.listen(ch, (p) => got.push(p), (v) => live.push(v));
+    expect(l.live).toBe(true);
+    await h.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_notify(${ch}, '1')`);
+    });
+    await until(() => got.length === 1);
+    await h.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_notify(${ch}, 'rolled back')`);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await h.db.execute(sql`SELECT pg_notify(${ch}, '2')`);
+    await until(() => got.length === 2);
+    expect(got).toEqual(['1', '2']);
+
+    // Another channel is not delivered here.
+    await h.db.execute(sql`SELECT pg_notify(${channel()}, 'other')`);
+    await l.close();
+    expect(l.live).toBe(false);
+    await h.db.execute(sql`SELECT pg_notify(${ch}, 'after close')`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual(['1', '2']);
+    expect(live).toEqual([]);
+  });
+
+  it('two listeners on one channel both receive; closing one leaves the other listening', async () => {
+    const ch = channel();
+    const a: string[] = [];
+    const b: string[] = [];
+    const la = await h.listen(ch, (p) => a.push(p), () => {});
+    const lb = await h.listen(ch, (p) => b.push(p), () => {});
+    await h.db.execute(sql`SELECT pg_notify(${ch}, 'x')`);
+    await until(() => a.length === 1 && b.length === 1);
+    await la.close();
+    await h.db.execute(sql`SELECT pg_notify(${ch}, 'y')`);
+    await until(() => b.length === 2);
+    expect(a).toEqual(['x']);
+    expect(b).toEqual(['x', 'y']);
+    await lb.close();
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('PostgreSQL: a terminated listener reports live false, then true, and receives again', async () => {
+    const ch = channel();
+    const got: string[] = [];
+    const live: boolean[] = [];
+    const l = await h.listen(ch, (p) => got.push(p), (v) => live.push(v));
+    try {
+      const backends = await h.db.execute<{ pid: number }>(sql`
+        SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = ${`LISTEN "${ch}"`}`);
+      expect(backends.rows).toHaveLength(1);
+      await h.db.execute(sql`SELECT pg_terminate_backend(${backends.rows[0].pid})`);
+      await until(() => live.length >= 1);
+      expect(live[0]).toBe(false);
+      await until(() => live.length >= 2);
+      expect(live).toEqual([false, true]);
+      expect(l.live).toBe(true);
+      await h.db.execute(sql`SELECT pg_notify(${ch}, 'again')`);
+      await until(() => got.length === 1);
+      expect(got).toEqual(['again']);
+    } finally {
+      await l.close();
+    }
+  });
+
+  it.skipIf(!!process.env.DATABASE_URL)('embedded: dump() gives a data folder tar; PostgreSQL has none', async () => {
+    const tar = await h.dump();
+    // A tar archive: "ustar" at offset 257 of the first header.
+    expect(new TextDecoder().decode(tar.subarray(257, 262))).toBe('ustar');
+  });
+});
+
+describe('a dropped connection', () => {
+  it('is replaced by one that still runs named prepared statements and still receives notifications', async () => {
+    const byName = h.db.select({ username: users.username }).from(users).where(eq(users.username, sql.placeholder('u'))).prepare('test_listen_by_name');
+    expect(await byName.execute({ u: 'admin' })).toEqual([{ username: 'admin' }]);
+    const ch = channel();
+    const got: string[] = [];
+    const l = await h.listen(ch, (p) => got.push(p), () => {});
+    // Released with an error: the pool closes that connection and opens another.
+    const pool = (h.db as unknown as { $client: pg.Pool }).$client;
+    const c = await pool.connect();
+    c.release(new Error('drop this connection'));
+    expect(await byName.execute({ u: 'admin' })).toEqual([{ username: 'admin' }]);
+    await h.db.execute(sql`SELECT pg_notify(${ch}, 'after')`);
+    await until(() => got.length === 1);
+    expect(got).toEqual(['after']);
+    await l.close();
+  });
+
+  it('is kept after a statement fails (a constraint, a syntax error)', async () => {
+    const byName = h.db.select({ username: users.username }).from(users).where(eq(users.username, sql.placeholder('u'))).prepare('test_listen_kept');
+    await byName.execute({ u: 'admin' });
+    await expect(h.db.execute(sql`SELECT * FROM no_such_table`)).rejects.toThrow();
+    await expect(h.db.execute(sql`SELECT 1/0`)).rejects.toThrow();
+    expect(await byName.execute({ u: 'admin' })).toEqual([{ username: 'admin' }]);
+  });
+});
