@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapDbError } from '../server/lib/db-errors';
+import { ERROR_CODES, FIELD_ERROR_CODES, type FieldErrorCode } from '../server/lib/errors';
 import { createTestApp, listUrl, type TestContext } from './helpers/app';
 import { makeHousehold, makeUser, makeVillage, type Village } from './helpers/factories';
 import { fingerprint } from './helpers/snapshot';
@@ -25,15 +26,22 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The one error shape, naming `field` among its errors. */
-function expectRefused(res: LightMyRequestResponse, status: number, code: string, field: string) {
+/**
+ * The one error shape, naming `field` among its errors, with a documented code for each
+ * field (`fieldCode`, when given, is the one `field` must carry).
+ */
+function expectRefused(res: LightMyRequestResponse, status: number, code: string, field: string, fieldCode?: FieldErrorCode) {
   expect(res.statusCode, res.body).toBe(status);
   const body = res.json();
-  expect(body).toMatchObject({ statusCode: status, code, message: expect.any(String), errors: expect.any(Object) });
-  expect(Object.keys(body).sort()).toEqual(['code', 'errors', 'message', 'statusCode']);
+  expect(body).toMatchObject({ statusCode: status, code, message: expect.any(String), errors: expect.any(Object), error_codes: expect.any(Object) });
+  expect(Object.keys(body).sort()).toEqual(['code', 'error_codes', 'errors', 'message', 'statusCode']);
+  expect(ERROR_CODES).toContain(body.code);
   // Own key: `__proto__` or `constructor` must be named as a field, not found on Object.prototype.
   expect(Object.hasOwn(body.errors, field), `errors name ${field}: ${res.body}`).toBe(true);
   expect(typeof body.errors[field]).toBe('string');
+  expect(Object.keys(body.error_codes).sort(), 'error_codes has the keys of errors').toEqual(Object.keys(body.errors).sort());
+  for (const key of Object.keys(body.error_codes)) expect(FIELD_ERROR_CODES, `${key}: ${res.body}`).toContain(body.error_codes[key].code);
+  if (fieldCode) expect(body.error_codes[field].code, res.body).toBe(fieldCode);
 }
 
 /** Runs `fn` and checks that the database did not change meanwhile. */
@@ -109,8 +117,8 @@ describe('2. dates out of any sane range', () => {
     const h = await makeHousehold(t.db.db, village);
     await unchangedBy(async () => {
       const created = await send('POST', '/api/households', { village_id: village.id, code: `HD${h.id}`, head_name: '张三', joined_on });
-      expectRefused(created, 400, 'VALIDATION_FAILED', 'joined_on');
-      expectRefused(await send('PUT', `/api/households/${h.id}`, { joined_on, version: h.version }), 400, 'VALIDATION_FAILED', 'joined_on');
+      expectRefused(created, 400, 'VALIDATION_FAILED', 'joined_on', 'not_between');
+      expectRefused(await send('PUT', `/api/households/${h.id}`, { joined_on, version: h.version }), 400, 'VALIDATION_FAILED', 'joined_on', 'not_between');
     });
   });
 
@@ -121,6 +129,7 @@ describe('2. dates out of any sane range', () => {
       const mapped = mapDbError(err);
       expect(mapped?.statusCode).toBe(400);
       expect(mapped?.code).toBe('VALIDATION_FAILED');
+      expect(Object.values(mapped?.errors ?? {}).map((e) => e.code)).toEqual(['out_of_range']);
     }
   });
 });
@@ -133,19 +142,19 @@ describe('5. unpaired UTF-16 surrogates', () => {
     const h = await makeHousehold(t.db.db, village);
     await unchangedBy(async () => {
       const create = `{"village_id":${village.id},"code":"HS${h.id}","head_name":"${s}"}`;
-      expectRefused(await send('POST', '/api/households', create, { 'content-type': 'application/json' }), 400, 'VALIDATION_FAILED', 'head_name');
+      expectRefused(await send('POST', '/api/households', create, { 'content-type': 'application/json' }), 400, 'VALIDATION_FAILED', 'head_name', 'lone_surrogate');
       for (const field of ['head_name', 'address']) {
         const update = `{"${field}":"${s}","version":${h.version}}`;
-        expectRefused(await send('PUT', `/api/households/${h.id}`, update, { 'content-type': 'application/json' }), 400, 'VALIDATION_FAILED', field);
+        expectRefused(await send('PUT', `/api/households/${h.id}`, update, { 'content-type': 'application/json' }), 400, 'VALIDATION_FAILED', field, 'lone_surrogate');
       }
       const user = `{"username":"sur${h.id}","password":"pass${s}word","display_name":"用户","role":"union_sales"}`;
-      expectRefused(await send('POST', '/api/users', user, { 'content-type': 'application/json' }), 400, 'VALIDATION_FAILED', 'password');
+      expectRefused(await send('POST', '/api/users', user, { 'content-type': 'application/json' }), 400, 'VALIDATION_FAILED', 'password', 'lone_surrogate');
     });
   });
 
   it.each(lone)('"%s" in the free-text filter q and in string filters is a 400 naming it', async (s) => {
     await unchangedBy(async () => {
-      expectRefused(await get(rawFilter('households', `{"q":"${s}"}`)), 400, 'VALIDATION_FAILED', 'q');
+      expectRefused(await get(rawFilter('households', `{"q":"${s}"}`)), 400, 'VALIDATION_FAILED', 'q', 'lone_surrogate');
       expectRefused(await get(rawFilter('households', `{"code":"${s}"}`)), 400, 'VALIDATION_FAILED', 'code');
       expectRefused(await get(rawFilter('audit-log', `{"resource":"${s}"}`)), 400, 'VALIDATION_FAILED', 'resource');
     });
@@ -166,7 +175,7 @@ describe('6. JSON bodies in a charset other than UTF-8', () => {
     await unchangedBy(async () => {
       const headers = { 'content-type': `application/json; charset=${charset}` };
       const created = await send('POST', '/api/villages', JSON.stringify({ code: 'CS1', name: '字符集村' }), headers);
-      expectRefused(created, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type');
+      expectRefused(created, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type', 'unsupported_charset');
       const updated = await send('PUT', `/api/households/${h.id}`, JSON.stringify({ head_name: '李四', version: h.version }), headers);
       expectRefused(updated, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type');
     });
@@ -269,6 +278,7 @@ describe('body keys named after built-in properties', () => {
       });
       expect(res.statusCode, key).toBe(400);
       expect(res.json().errors, key).toEqual({ [key]: 'is not a known or writable field' });
+      expect(res.json().error_codes, key).toEqual({ [key]: { code: 'unknown_field' } });
     }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, FIELD_ERROR_CODES } from '../server/lib/errors';
 import { createTestApp, type TestContext } from './helpers/app';
 
 // The OpenAPI document a client generator or a reader starts from.
@@ -39,6 +40,17 @@ describe('OpenAPI document', () => {
     }
     const verb = doc.paths['/api/users/{id}/change-password'].post.responses;
     expect(Object.keys(verb)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '429']));
+  });
+
+  it('documents the error codes: the closed lists as enums, and error_codes beside errors', () => {
+    type Prop = { enum?: string[]; properties?: Record<string, Prop>; additionalProperties?: Prop; type?: string; anyOf?: Prop[] };
+    const error = doc.components.schemas.Error as Prop;
+    expect(error.properties!.code.enum).toEqual([...ERROR_CODES]);
+    const entry = error.properties!.error_codes.additionalProperties!;
+    expect(entry.properties!.code.enum).toEqual([...FIELD_ERROR_CODES]);
+    expect(entry.properties).toHaveProperty('params');
+    expect(error.properties!.errors.additionalProperties).toMatchObject({ type: 'string' });
+    expect((doc as unknown as { info: { description: string } }).info.description).toMatch(/error_codes/);
   });
 
   it('states the rules the server enforces, such as area_mu > 0', () => {

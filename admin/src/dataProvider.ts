@@ -1,6 +1,8 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, HttpError, type DataProvider } from 'react-admin';
 import { freshSession } from './auth/session';
+import { errorCodeKey, fieldErrorTexts } from './apiErrors';
+import { i18nProvider } from './i18n';
 import type { ApiErrorBody } from './types';
 
 const httpClient = async (url: string, options: fetchUtils.Options = {}) => {
@@ -11,41 +13,10 @@ const httpClient = async (url: string, options: fetchUtils.Options = {}) => {
   return fetchUtils.fetchJson(url, { ...options, headers });
 };
 
-/** Server error codes that get a translated message instead of the server's English one. */
-const CODE_MESSAGES: Record<string, string> = {
-  STALE_VERSION: 'app.error.stale_version',
-  CONCURRENT_UPDATE: 'app.error.concurrent_update',
-  DUPLICATE: 'app.error.duplicate',
-  IN_USE: 'app.error.in_use',
-  VALIDATION_FAILED: 'ra.message.invalid_form',
-  FORBIDDEN: 'app.error.forbidden',
-  NOT_FOUND: 'app.error.not_found',
-};
-
-/** The server's stable per-field messages; others are shown as the server wrote them. */
-const FIELD_MESSAGES: Record<string, string> = {
-  'already exists': 'app.server.already_exists',
-  'is required': 'ra.validation.required',
-  'is too long': 'app.server.too_long',
-  'is out of range': 'app.server.out_of_range',
-  'has an invalid format': 'app.server.invalid_format',
-  'must be greater than 0': 'app.server.positive',
-  'must be a phone number': 'app.server.phone',
-  'must be at least 8 characters': 'app.server.password_length',
-  'is read-only': 'app.server.read_only',
-  'does not exist or is outside your union': 'app.server.bad_reference',
-  'violates a rule of the record': 'app.server.rule',
-  'is not your current password': 'app.server.wrong_password',
-  'must differ from the current password': 'app.server.same_password',
-  'change your own password with change-password, giving the current one': 'app.server.own_password',
-};
-
-const translateFields = (errors: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(errors).map(([field, msg]) => [field, FIELD_MESSAGES[msg] ?? msg]));
-
+/** Statuses whose answer may lack a JSON body of ours (a proxy's 429, a 403 from elsewhere). */
 const STATUS_MESSAGES: Record<number, string> = {
-  403: 'app.error.forbidden',
-  429: 'app.error.rate_limited',
+  403: 'app.error_code.FORBIDDEN',
+  429: 'app.error_code.TOO_MANY_REQUESTS',
 };
 
 const isApiErrorBody = (body: unknown): body is ApiErrorBody =>
@@ -53,15 +24,16 @@ const isApiErrorBody = (body: unknown): body is ApiErrorBody =>
 
 /**
  * react-admin shows `body.errors[field]` under each input, and `errors.root.serverError`
- * as the form's notification: the server's `errors` are already at the top level, we only
- * add the root message so that an error on a field without an input is not lost.
+ * as the form's notification. Each field's text is translated from `error_codes` (code and
+ * params), the notification from the top-level `code`; the server's English message is
+ * only the fallback for a code the console does not know. The root message is added so
+ * that an error on a field without an input is not lost.
  */
 export function adaptError(error: unknown): unknown {
   if (!(error instanceof HttpError)) return error;
   const body: unknown = error.body;
   const api = isApiErrorBody(body) ? body : undefined;
-  const message =
-    (api?.code && CODE_MESSAGES[api.code]) || STATUS_MESSAGES[error.status] || api?.message || error.message;
+  const message = errorCodeKey(api?.code) ?? STATUS_MESSAGES[error.status] ?? (api?.message || error.message);
   // A stale version is not the user's typing: a notification is enough, and a field error
   // on `version` (which has no input) would block every later submit of that form.
   if (!api?.errors || Object.keys(api.errors).length === 0 || api.code === 'STALE_VERSION') {
@@ -69,7 +41,7 @@ export function adaptError(error: unknown): unknown {
   }
   return new HttpError(message, error.status, {
     ...api,
-    errors: { ...translateFields(api.errors), root: { serverError: message } },
+    errors: { ...fieldErrorTexts(api, i18nProvider.translate), root: { serverError: message } },
   });
 }
 

@@ -42,12 +42,19 @@ export interface Session {
   user: User;
 }
 
-/** The API's one error shape. */
+/** One field's error code and the values its message refers to (server/lib/errors.ts, FIELD_ERROR_CODES). */
+export interface ApiFieldErrorCode {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+/** The API's one error shape: `errors` (field -> English message) and `error_codes` have the same keys. */
 export interface ApiErrorBody {
   statusCode: number;
   code: string;
   message: string;
   errors?: Record<string, string>;
+  error_codes?: Record<string, ApiFieldErrorCode>;
 }
 
 /** react-admin's action names mapped to the server's rights; list, show and export read. */

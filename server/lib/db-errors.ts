@@ -1,4 +1,4 @@
-import { AppError, conflict, validationError } from './errors';
+import { AppError, conflict, fieldError, validationError, type FieldError } from './errors';
 
 interface PgErrorLike {
   code?: string;
@@ -46,30 +46,32 @@ export function mapDbError(err: unknown, op: 'write' | 'delete' = 'write', field
   const pgErr = pgErrorOf(err);
   if (!pgErr?.code) return undefined;
   const field = fieldOf(pgErr, fields);
+  // Null prototype: the field comes from the database's message, not from a client, but stays a plain key.
+  const on = (e: FieldError) => Object.assign(Object.create(null) as Record<string, FieldError>, { [field]: e });
   switch (pgErr.code) {
     case '23505':
-      return conflict('DUPLICATE', 'A record with this value already exists', { [field]: 'already exists' });
+      return conflict('DUPLICATE', 'A record with this value already exists', on(fieldError('already_exists', 'already exists')));
     case '23503':
       return op === 'delete'
         ? conflict('IN_USE', 'The record is still referenced by other records')
-        : validationError({ [field]: 'does not exist or is outside your union' }, 'Invalid reference');
+        : validationError(on(fieldError('not_found_reference', 'does not exist or is outside your union')), 'Invalid reference');
     case '23514':
-      return validationError({ [field]: 'violates a rule of the record' }, `Check failed: ${pgErr.constraint ?? 'constraint'}`);
+      return validationError(on(fieldError('violates_rule', 'violates a rule of the record')), `Check failed: ${pgErr.constraint ?? 'constraint'}`);
     case '23502':
-      return validationError({ [field]: 'is required' });
+      return validationError(on(fieldError('required', 'is required')));
     case '22001':
-      return validationError({ [field]: 'is too long' });
+      return validationError(on(fieldError('too_long_to_store', 'is too long')));
     case '22003':
-      return validationError({ [field]: 'is out of range' });
+      return validationError(on(fieldError('out_of_range', 'is out of range')));
     case '22021':
-      return validationError({ [field]: 'contains characters the database cannot store' });
+      return validationError(on(fieldError('unstorable_characters', 'contains characters the database cannot store')));
     case '22P02':
     case '22007':
-      return validationError({ [field]: 'has an invalid format' });
+      return validationError(on(fieldError('invalid_format', 'has an invalid format', { format: 'database' })));
     // datetime_field_overflow, invalid_time_zone_displacement_value: a date the caller got wrong.
     case '22008':
     case '22009':
-      return validationError({ [field]: 'is out of range' }, 'Date or time out of range');
+      return validationError(on(fieldError('out_of_range', 'is out of range')), 'Date or time out of range');
     case '40001':
     case '40P01':
       return conflict('CONCURRENT_UPDATE', 'The record changed at the same time; retry');

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db, DbOrTx } from '../../db/client';
 import { idempotencyKeys } from '../../db/schema/index';
-import { AppError, conflict, validationError } from './errors';
+import { AppError, conflict, fieldError, fieldErrors, validationError } from './errors';
 
 /**
  * `Idempotency-Key` on any authenticated write (POST, PUT, PATCH, DELETE): the key is kept
@@ -70,7 +70,10 @@ export default fp(async function idempotency(app: FastifyInstance, opts: { db: D
     if ((req.routeOptions.config as { idempotency?: boolean }).idempotency === false) return;
     const key = Array.isArray(raw) ? raw.join(',') : raw;
     if (!KEY.test(key)) {
-      throw validationError({ 'Idempotency-Key': 'must be 1-200 visible ASCII characters' }, 'Invalid Idempotency-Key header');
+      throw validationError(
+        fieldErrors({ 'Idempotency-Key': fieldError('invalid_format', 'must be 1-200 visible ASCII characters', { format: 'idempotency_key' }) }),
+        'Invalid Idempotency-Key header',
+      );
     }
     const hash = requestHash(req);
     const res = await claim(db, {
@@ -81,9 +84,9 @@ export default fp(async function idempotency(app: FastifyInstance, opts: { db: D
       return;
     }
     if (res.held.request_hash !== hash) {
-      throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another request', {
-        'Idempotency-Key': 'was used with another method, URL or body',
-      });
+      throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another request', fieldErrors({
+        'Idempotency-Key': fieldError('key_reused', 'was used with another method, URL or body'),
+      }));
     }
     if (res.held.status_code === null) {
       reply.header('retry-after', 1);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from './errors';
+import { AppError, fieldError, fieldErrors } from './errors';
 
 /** The charset parameter of a Content-Type header, unquoted, or undefined when there is none. */
 export function charsetOf(contentType: string | undefined): string | undefined {
@@ -24,9 +24,9 @@ export default fp(async function jsonBody(app: FastifyInstance) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const charset = charsetOf(req.headers['content-type']);
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-      done(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `JSON bodies must be UTF-8, not ${charset.slice(0, 40)}`, {
-        'Content-Type': 'charset must be utf-8',
-      }), undefined);
+      done(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `JSON bodies must be UTF-8, not ${charset.slice(0, 40)}`, fieldErrors({
+        'Content-Type': fieldError('unsupported_charset', 'charset must be utf-8', { charset: charset.slice(0, 40) }),
+      })), undefined);
       return;
     }
     parseJson(req, body as string, done);

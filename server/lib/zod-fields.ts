@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldErrorCode, FieldErrorParams } from './errors';
 
 // Field builders shared by every module's schemas, so one rule reads the same everywhere.
 
@@ -6,18 +7,25 @@ const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? 
 
 // PostgreSQL text cannot hold NUL, and no field of ours wants other control characters.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * The params of a custom issue (a refinement, `ctx.addIssue`): its field error code and that
+ * code's params. The error plugin reads them back (errors.ts, fromZodIssue).
+ */
+export const codeParams = (code: FieldErrorCode, params?: FieldErrorParams) => ({ ...params, code });
+const loneSurrogateError = { message: 'must not contain unpaired surrogates', params: codeParams('lone_surrogate') };
+
 /** A lone UTF-16 surrogate has no UTF-8 form: the driver would store U+FFFD instead. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** True when the string has a lone surrogate (not well-formed Unicode). */
 export const hasLoneSurrogate = (s: string) => LONE_SURROGATE.test(s);
 /** Any string, but only well-formed Unicode: for passwords and other text matched as typed. */
-export const unicodeString = () => z.string().refine((s) => !hasLoneSurrogate(s), 'must not contain unpaired surrogates');
+export const unicodeString = () => z.string().refine((s) => !hasLoneSurrogate(s), loneSurrogateError);
 /** A string without control characters (tabs and line breaks are fine) or unpaired surrogates. */
 export const plainString = () =>
   z
     .string()
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-    .refine((s) => !hasLoneSurrogate(s), 'must not contain unpaired surrogates');
+    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters', params: codeParams('control_characters') })
+    .refine((s) => !hasLoneSurrogate(s), loneSurrogateError);
 
 /** Required text, trimmed, bounded. */
 export const text = (max: number) =>
@@ -38,7 +46,10 @@ export const phone = z.preprocess(
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
 const yearInRange = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
-const outOfRange = `must be between the years ${MIN_YEAR} and ${MAX_YEAR}`;
+const outOfRange = {
+  message: `must be between the years ${MIN_YEAR} and ${MAX_YEAR}`,
+  params: codeParams('not_between', { minimum: MIN_YEAR, maximum: MAX_YEAR }),
+};
 
 export const isoDate = z.iso
   .date('must be a date YYYY-MM-DD')
@@ -70,16 +81,20 @@ export function decimal(opts: { scale: number; integerDigits: number; min?: numb
     .transform((v, ctx) => {
       const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
       if (!pattern.test(s)) {
-        ctx.addIssue({ code: 'custom', message: `must be a number with at most ${opts.integerDigits} digits and ${opts.scale} decimals` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a number with at most ${opts.integerDigits} digits and ${opts.scale} decimals`,
+          params: codeParams('invalid_decimal', { integer_digits: opts.integerDigits, scale: opts.scale }),
+        });
         return z.NEVER;
       }
       const n = Number(s);
       if (opts.positive && !(n > 0)) {
-        ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
+        ctx.addIssue({ code: 'custom', message: 'must be greater than 0', params: codeParams('must_be_greater', { minimum: 0 }) });
         return z.NEVER;
       }
       if (opts.min !== undefined && n < opts.min) {
-        ctx.addIssue({ code: 'custom', message: `must be at least ${opts.min}` });
+        ctx.addIssue({ code: 'custom', message: `must be at least ${opts.min}`, params: codeParams('too_small', { minimum: opts.min }) });
         return z.NEVER;
       }
       return s;

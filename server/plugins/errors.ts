@@ -3,23 +3,31 @@ import fp from 'fastify-plugin';
 import type { DbHandle } from '../../db/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { mapDbError, type ConstraintFields } from '../lib/db-errors';
-import { AppError, type ErrorBody, type FieldErrors } from '../lib/errors';
+import { AppError, errorBody, errorBodyProblem, fromZodIssues, type ErrorBody, type ErrorCode, type FieldErrors } from '../lib/errors';
 
-/** Turns zod issues (from fastify's validation) into field -> message. */
-function zodFieldErrors(issues: { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }[]): FieldErrors {
-  // A client's key (`constructor`, `toString`...) must not meet Object.prototype.
-  const out: FieldErrors = Object.create(null) as FieldErrors;
-  const put = (key: string, message: string) => {
-    if (!Object.hasOwn(out, key)) out[key] = message;
-  };
-  for (const issue of issues) {
-    if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params.keys)) {
-      for (const key of issue.params.keys as string[]) put(key, 'is not a known or writable field');
-      continue;
-    }
-    put(issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'root', issue.message);
+type FastifyZodIssue = { instancePath: string; message: string; keyword: string; params: Record<string, unknown> };
+
+/** Whether the request's input has no value (absent, undefined or null) at a path: a missing field, not a wrong one. */
+function isMissingIn(input: unknown, path: readonly PropertyKey[]): boolean {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return true;
+    v = (v as Record<PropertyKey, unknown>)[key];
   }
-  return { ...out };
+  return v === undefined || v === null;
+}
+
+/** Turns zod issues (from fastify's validation) into field errors, each with its code. */
+function zodFieldErrors(issues: FastifyZodIssue[], input: unknown): FieldErrors {
+  return fromZodIssues(
+    issues.map((i) => ({
+      ...i.params,
+      code: i.keyword,
+      message: i.message,
+      path: i.instancePath.split('/').slice(1).filter((_, n, all) => !(all.length === 1 && all[0] === '')),
+    })),
+    (path) => isMissingIn(input, path),
+  );
 }
 
 /** Seconds a client is told to wait while the database cannot be reached. */
@@ -54,31 +62,57 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-const dbUnavailableBody: ErrorBody = {
-  statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database cannot be reached; retry shortly',
+const dbUnavailableBody: ErrorBody = errorBody(503, 'DATABASE_UNAVAILABLE', 'The database cannot be reached; retry shortly');
+
+/** Fastify's own 4xx errors (FST_ERR_...), each with its documented code. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+};
+/** Otherwise the status says it. */
+const statusCodes: Record<number, ErrorCode> = {
+  401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS', 431: 'HEADERS_TOO_LARGE',
 };
 
-function toBody(err: FastifyError | AppError | Error, constraints: ConstraintFields): ErrorBody {
-  if (err instanceof AppError) {
-    return { statusCode: err.statusCode, code: err.code, message: err.message, ...(err.errors && { errors: err.errors }) };
-  }
+function toBody(err: FastifyError | AppError | Error, constraints: ConstraintFields, input: unknown): ErrorBody {
+  if (err instanceof AppError) return errorBody(err.statusCode, err.code, err.message, err.errors);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = (err as FastifyError).validationContext ?? 'request';
-    return { statusCode: 400, code: 'VALIDATION_FAILED', message: `Invalid ${where}`, errors: zodFieldErrors(err.validation as never) };
+    return errorBody(400, 'VALIDATION_FAILED', `Invalid ${where}`, zodFieldErrors(err.validation as never, input));
   }
   const mapped = mapDbError(err, 'write', constraints);
-  if (mapped) return toBody(mapped, constraints);
+  if (mapped) return toBody(mapped, constraints, input);
   const fe = err as FastifyError;
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    const code =
-      fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
-        ? 'INVALID_JSON'
-        : (fe.code?.replace(/^FST_ERR_/, '') ?? 'BAD_REQUEST');
-    return { statusCode: status, code, message: err.message };
+    const code: ErrorCode =
+      (fe.code && Object.hasOwn(fastifyCodes, fe.code) ? fastifyCodes[fe.code] : undefined) ??
+      (err instanceof SyntaxError ? 'INVALID_JSON' : undefined) ??
+      statusCodes[status] ??
+      'BAD_REQUEST';
+    return errorBody(status, code, err.message);
   }
-  return { statusCode: 500, code: 'INTERNAL', message: 'Internal server error' };
+  return errorBody(500, 'INTERNAL', 'Internal server error');
 }
+
+/** The request's input a validation error is about, to tell a missing value from a wrong one. */
+function inputOf(err: FastifyError, req: { body?: unknown; query?: unknown; params?: unknown; headers?: unknown }): unknown {
+  switch (err.validationContext) {
+    case 'body': return req.body;
+    case 'querystring': return req.query;
+    case 'params': return req.params;
+    case 'headers': return req.headers;
+    default: return undefined;
+  }
+}
+
+/** Under test, a body outside the documented codes fails loudly (a 500) instead of reaching a client. */
+const checkBodies = process.env.NODE_ENV === 'test';
 
 export interface ErrorsOptions {
   constraints: ConstraintFields;
@@ -117,14 +151,19 @@ export default fp(async function errorsPlugin(app: FastifyInstance, opts: Errors
       req.log.debug({ err }, 'database unavailable');
       return reply.status(503).header('retry-after', String(DB_RETRY_AFTER_SECONDS)).send(dbUnavailableBody);
     }
-    const body = toBody(err, opts.constraints);
+    let body = toBody(err, opts.constraints, inputOf(err, req));
+    const problem = checkBodies ? errorBodyProblem(body) : undefined;
+    if (problem) {
+      req.log.error({ err, body }, `undocumented error body: ${problem}`);
+      body = errorBody(500, 'INTERNAL', `Undocumented error body: ${problem}`);
+    }
     if (body.statusCode >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: body.code, errors: body.errors }, body.message);
     return reply.status(body.statusCode).send(body);
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const body: ErrorBody = { statusCode: 404, code: 'NOT_FOUND', message: `Route ${req.method} ${req.url.split('?')[0]} not found` };
+    const body = errorBody(404, 'NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`);
     return reply.status(404).send(body);
   });
 });

@@ -55,7 +55,9 @@ export default fp(async function openapiPlugin(app: FastifyInstance, opts: Opena
         description:
           'Lists follow ra-data-simple-rest: `sort=["field","ASC"]`, `range=[0,24]` (at most 100 rows), ' +
           '`filter={...}` with `q` for free text and `id` arrays; the total is in `Content-Range`. ' +
-          'Errors: `{ statusCode, code, message, errors? }` where `errors` maps a field to its message. ' +
+          'Errors: `{ statusCode, code, message, errors?, error_codes? }` where `errors` maps a field to its message and ' +
+          '`error_codes` maps the same fields to `{ code, params? }`; `code` and each field code come from the closed ' +
+          'lists of the `Error` schema (enums), so a client translates codes instead of matching English text. ' +
           'Writes accept an `Idempotency-Key` header; non-CRUD actions are `POST /api/<resource>/:id/<verb>`.',
         version: '0.1.0',
       },

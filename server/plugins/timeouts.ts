@@ -1,6 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { errorBody } from '../lib/errors';
 
 /** How long a client may take to send a request; all in milliseconds. */
 export interface Timeouts {
@@ -12,9 +14,34 @@ export interface Timeouts {
 
 export const defaultTimeouts: Timeouts = { requestMs: 30_000, connectionMs: 60_000 };
 
+/**
+ * Errors Node's HTTP parser meets before a request exists (a request too slow, headers too
+ * large, a malformed request line) are answered in the API's error shape too, then the
+ * connection is closed, as fastify's default handler does.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex) {
+  // A reset connection (or one already gone) has no one to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, errorBody(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time')]
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, errorBody(431, 'HEADERS_TOO_LARGE', 'The request headers are too large')]
+        : [400, errorBody(400, 'BAD_REQUEST', 'Malformed HTTP request')];
+  const json = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 /** Fastify's and Node's server options for the given timeouts. */
 export function serverTimeoutOptions(t: Timeouts) {
   return {
+    clientErrorHandler,
     requestTimeout: t.requestMs,
     connectionTimeout: t.connectionMs,
     http: {

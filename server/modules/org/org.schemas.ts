@@ -2,14 +2,16 @@ import { z } from 'zod';
 import { roles } from '../../lib/policy';
 import { isUnifiedSocialCreditCode } from '../../lib/uscc';
 import {
-  code, decimal, decimalOut, id, optionalDate, optionalId, optionalText, phone, readOnlyInput, recordBase, text, timestampOut, unicodeString,
+  code, codeParams, decimal, decimalOut, id, optionalDate, optionalId, optionalText, phone, readOnlyInput, recordBase, text, timestampOut, unicodeString,
 } from '../../lib/zod-fields';
 
 /** 统一社会信用代码: 18 characters with a valid check character (GB 32100-2015); blank means none. */
 const registrationNo = z.preprocess(
   (v) => (typeof v === 'string' ? (v.trim() === '' ? null : v.trim().toUpperCase()) : v),
   z.string()
-    .refine(isUnifiedSocialCreditCode, 'must be an 18-character unified social credit code with a valid check character')
+    .refine(isUnifiedSocialCreditCode, {
+      message: 'must be an 18-character unified social credit code with a valid check character', params: codeParams('invalid_uscc'),
+    })
     .describe('统一社会信用代码, 18 characters, check character per GB 32100-2015')
     .nullable(),
 ).optional();
@@ -93,7 +95,9 @@ export const personSchemas = crudSchemas(
 );
 
 const coordinate = (limit: number) =>
-  z.preprocess((v) => (v === '' ? null : v), decimal({ scale: 6, integerDigits: 3 }).refine((s) => Math.abs(Number(s)) <= limit, `must be within ±${limit}`).nullable()).optional();
+  z.preprocess((v) => (v === '' ? null : v), decimal({ scale: 6, integerDigits: 3 }).refine((s) => Math.abs(Number(s)) <= limit, {
+    message: `must be within ±${limit}`, params: codeParams('not_between', { minimum: -limit, maximum: limit }),
+  }).nullable()).optional();
 
 export const plotSchemas = crudSchemas(
   {

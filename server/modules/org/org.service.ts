@@ -1,6 +1,6 @@
 import { writeAudit } from '../../lib/audit';
 import { auditChange, changesOf, translated, unchanged, type CrudDeps } from '../../lib/crud.service';
-import { notFound, validationError, type FieldErrors } from '../../lib/errors';
+import { fieldError, fieldErrors, notFound, validationError } from '../../lib/errors';
 import { roleScopeFields, scopeFields, type Role } from '../../lib/policy';
 import { assertWithinScope, publicRow, scopeCondition, type Row, type WriteContext } from '../../lib/resource';
 import type { Tx } from '../../../db/client';
@@ -23,26 +23,26 @@ export function usersService(deps: CrudDeps) {
     const out: Row = { ...input };
     delete out.password;
     if (typeof input.password === 'string') out.password_hash = await hashPassword(input.password);
-    if (!before && !out.password_hash) throw validationError({ password: 'is required' });
+    if (!before && !out.password_hash) throw validationError(fieldErrors({ password: fieldError('required', 'is required') }));
 
     const touchesScope = 'role' in input || scopeFields.some((f) => f in input);
     if (!touchesScope) return out;
     const merged: Row = { ...before, ...out };
     const role = merged.role as Role;
-    const errors: FieldErrors = {};
+    const errors = fieldErrors();
     if (role === 'coop_manager' && typeof merged.cooperative_id === 'number') {
       const village = await villageOfCooperative(tx, ctx.user.union_id, merged.cooperative_id);
-      if (village === undefined) errors.cooperative_id = 'does not exist or is outside your union';
+      if (village === undefined) errors.cooperative_id = fieldError('not_found_reference', 'does not exist or is outside your union');
       else merged.village_id = village;
     }
     if (role === 'member' && typeof merged.household_id === 'number') {
       const village = await villageOfHousehold(tx, ctx.user.union_id, merged.household_id);
-      if (village === undefined) errors.household_id = 'does not exist or is outside your union';
+      if (village === undefined) errors.household_id = fieldError('not_found_reference', 'does not exist or is outside your union');
       else merged.village_id = village;
     }
     for (const f of scopeFields) {
       if (roleScopeFields[role].includes(f)) {
-        if (merged[f] == null) errors[f] ??= `is required for the role ${role}`;
+        if (merged[f] == null) errors[f] ??= fieldError('required_for_role', `is required for the role ${role}`, { role });
         out[f] = merged[f];
       } else out[f] = null;
     }
@@ -70,7 +70,9 @@ export function usersService(deps: CrudDeps) {
       // Setting a password by update is the administrator's reset of someone else's; one's
       // own goes through change-password, which asks for the current one.
       if (body.password !== undefined && id === ctx.user.id) {
-        throw validationError({ password: 'change your own password with change-password, giving the current one' });
+        throw validationError(fieldErrors({
+          password: fieldError('use_change_password', 'change your own password with change-password, giving the current one'),
+        }));
       }
       return translated(deps, 'write', () =>
         db.transaction(async (tx) => {
@@ -96,10 +98,10 @@ export function usersService(deps: CrudDeps) {
         const before = await findUser(tx, id, readScope, true);
         if (!before) throw notFound(def.name);
         if (!(await verifyPassword(before.password_hash as string, body.current_password))) {
-          throw validationError({ current_password: 'is not your current password' }, 'The current password is wrong');
+          throw validationError(fieldErrors({ current_password: fieldError('wrong_password', 'is not your current password') }), 'The current password is wrong');
         }
         if (body.new_password === body.current_password) {
-          throw validationError({ new_password: 'must differ from the current password' });
+          throw validationError(fieldErrors({ new_password: fieldError('same_as_current', 'must differ from the current password') }));
         }
         const row = await updateUser(tx, id, { password_hash: await hashPassword(body.new_password) });
         await auditChange(tx, ctx, def, 'change-password', id, before, row);
