@@ -35,6 +35,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Folder of the built console; defaults to admin/dist. */
   adminRoot?: string;
+  /** How long an unchanged account stays cached (default 60 s; changes invalidate it at once). */
+  accountCacheMs?: number;
   /** Login attempts per minute: per address and username, and per address (defaults 10 and 50). */
   loginLimits?: LoginLimits;
 }
@@ -69,7 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // Requests arriving while the server closes get 503 SHUTTING_DOWN in the one error shape (hook below).
+    return503OnClosing: false,
     // Behind a reverse proxy, req.ip (login limits, logs) is the client's address.
     // (Fastify takes a hop count too, which its types leave out.)
     trustProxy: (deps.config.trustProxy ?? false) as boolean | string[],
@@ -81,6 +84,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_req, reply) => {
+    if (!closing) return;
+    reply.header('Connection', 'close').header('Retry-After', '5');
+    throw new AppError(503, 'SHUTTING_DOWN', 'The server is shutting down; retry shortly');
+  });
 
   await app.register(errorsPlugin, { constraints, db: deps.db });
   await app.register(timeoutsPlugin);
@@ -90,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: false,
     errorResponseBuilder: (_req, ctx) => new AppError(429, 'TOO_MANY_REQUESTS', `Too many attempts; retry in ${ctx.after}`),
   });
-  await app.register(authPlugin, { db: deps.db.db, secret: deps.config.jwtSecret, tokenTtlSeconds: deps.config.tokenTtlSeconds,
+  await app.register(authPlugin, { db: deps.db, accountCacheMs: deps.accountCacheMs, secret: deps.config.jwtSecret, tokenTtlSeconds: deps.config.tokenTtlSeconds,
     sessionMaxSeconds: deps.config.sessionMaxSeconds });
   await app.register(openapiPlugin, { schemas: openapiSchemas(deps.modules) });
   await app.register(idempotency, { db: deps.db.db });

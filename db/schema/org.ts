@@ -130,6 +130,10 @@ export const households = pgTable(
     index('households_village_head_idx').on(t.union_id, t.village_id, t.head_name, t.id),
     index('households_head_name_trgm').using('gin', sql`${t.head_name} gin_trgm_ops`),
     index('households_code_trgm').using('gin', sql`${t.code} gin_trgm_ops`),
+    // Free-text search (q) ORs its columns: each must be indexed, or the OR scans the table.
+    index('households_phone_trgm').using('gin', sql`${t.phone} gin_trgm_ops`),
+    // Its characters, for 1- and 2-character terms (a surname, a given name) trigrams cannot serve.
+    index('households_head_name_chars').using('gin', sql`regexp_split_to_array(${t.head_name}, '')`),
   ],
 );
 
@@ -164,6 +168,12 @@ export const people = pgTable(
     index('people_village_idx').on(t.union_id, t.village_id, t.id),
     index('people_household_idx').on(t.household_id),
     index('people_name_trgm').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('people_phone_trgm').using('gin', sql`${t.phone} gin_trgm_ops`),
+    index('people_name_chars').using('gin', sql`regexp_split_to_array(${t.name}, '')`),
+    // Deep pages of a whole union in id order: an index-only scan of (union_id, id).
+    index('people_union_idx').on(t.union_id, t.id),
+    // The console lists people by name: a search in that order stops at the page's end.
+    index('people_union_name_idx').on(t.union_id, t.name, t.id),
   ],
 );
 
@@ -206,6 +216,12 @@ export const plots = pgTable(
     index('plots_village_idx').on(t.union_id, t.village_id, t.id),
     index('plots_household_idx').on(t.household_id),
     index('plots_name_trgm').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('plots_code_trgm').using('gin', sql`${t.code} gin_trgm_ops`),
+    index('plots_location_trgm').using('gin', sql`${t.location} gin_trgm_ops`),
+    index('plots_name_chars').using('gin', sql`regexp_split_to_array(${t.name}, '')`),
+    index('plots_location_chars').using('gin', sql`regexp_split_to_array(${t.location}, '')`),
+    // Deep pages of a whole union in id order (households have households_union_id_id_key).
+    index('plots_union_idx').on(t.union_id, t.id),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
+import { accountChanged, bumpWriteGeneration } from './changes';
 import type { AuthUser } from './policy';
 
 /** Who did it: a signed-in user, or a named system actor (create-admin, a job). */
@@ -47,4 +48,8 @@ export async function writeAudit(tx: DbOrTx, actor: AuditActor, entry: AuditEntr
     SELECT ${actor.union_id}, ${actor.user?.id ?? null}, ${actor.user?.username ?? actor.system ?? null}, ${entry.action},
            ${entry.resource}, ${String(entry.record_id)}, ${before}::jsonb, ${after}::jsonb, ${actor.requestId ?? null}
     WHERE pg_current_xact_id() IS NOT NULL`);
+  // Counts cached before this write are stale (again after commit, when the NOTIFY arrives).
+  bumpWriteGeneration();
+  // This instance forgets the account now; every instance does again at commit (NOTIFY).
+  if (entry.resource === 'users') accountChanged(Number(entry.record_id));
 }

@@ -1,13 +1,13 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { writeAudit } from './audit';
-import { deleteRow, findRow, insertRow, listRows, updateRow } from './crud.repository';
+import { deleteRow, findRow, getRow, insertRow, listRows, updateRow } from './crud.repository';
 import { mapDbError } from './db-errors';
-import { conflict, notFound, validationError, type FieldErrors } from './errors';
+import { conflict, fieldError, fieldErrors, notFound, validationError } from './errors';
 import type { ListQuery } from './list-query';
 import type { ModuleDeps } from './module';
 import type { Scope } from './policy';
-import { assertWithinScope, publicRow, scopeCondition, type ResourceDef, type Row, type WriteContext } from './resource';
+import { assertWithinScope, publicRow, scopeCondition, scopeTerms, type ResourceDef, type Row, type WriteContext } from './resource';
 
 /** Kept by the server and echoed back by react-admin: ignored on update, never compared. */
 const serverManaged = new Set(['created_at', 'updated_at', 'last_login_at']);
@@ -48,23 +48,25 @@ export function unchanged(def: ResourceDef, before: Row, changes: Row): boolean 
 export function changesOf(def: ResourceDef, writeScope: Scope, before: Row, body: Row): Row {
   const versioned = def.columns.version !== undefined;
   // Without the version it read, a writer would silently overwrite a concurrent change.
-  if (versioned && !Object.hasOwn(body, 'version')) throw validationError({ version: 'is required' }, 'The version of the record is required');
+  if (versioned && !Object.hasOwn(body, 'version')) throw validationError(fieldErrors({ version: fieldError('required', 'is required') }), 'The version of the record is required');
   if (versioned && body.version !== before.version) {
-    throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', {
-      version: `is ${String(body.version)}, current is ${String(before.version)}`,
-    });
+    throw conflict('STALE_VERSION', 'The record was changed by someone else; reload it and try again', fieldErrors({
+      version: fieldError('stale_version', `is ${String(body.version)}, current is ${String(before.version)}`, {
+        sent: String(body.version), current: String(before.version),
+      }),
+    }));
   }
   // Null prototypes: a client's key (`__proto__`, `constructor`) is only ever a field name.
   const input: Row = Object.create(null);
-  const errors: FieldErrors = Object.create(null);
+  const errors = fieldErrors();
   for (const [key, value] of Object.entries(body)) {
     if (key === 'version' || serverManaged.has(key)) continue;
     const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
     if (readOnly) {
-      if (!same(valueOf(before, key), value)) errors[key] = 'is read-only';
+      if (!same(valueOf(before, key), value)) errors[key] = fieldError('read_only', 'is read-only');
     } else input[key] = value;
   }
-  if (Object.keys(errors).length) throw validationError({ ...errors }, 'Read-only fields cannot be changed');
+  if (Object.keys(errors).length) throw validationError(errors, 'Read-only fields cannot be changed');
   return { ...input };
 }
 
@@ -89,15 +91,16 @@ export const auditChange = (tx: DbOrTx, ctx: WriteContext, def: ResourceDef, act
 export function crudService(deps: CrudDeps, def: ResourceDef) {
   const { db, policies } = deps;
   const readScopeOf = (ctx: WriteContext) => scopeCondition(def, ctx.user, policies.require(ctx.user, def.name, 'read'));
+  const readTermsOf = (ctx: WriteContext) => scopeTerms(def, ctx.user, policies.require(ctx.user, def.name, 'read'));
 
   return {
     async list(ctx: WriteContext, query: ListQuery) {
-      const res = await listRows(db, def, query, readScopeOf(ctx));
+      const res = await listRows(db, def, query, readTermsOf(ctx));
       return { ...res, rows: res.rows.map((r) => publicRow(def, r)) };
     },
 
     async get(ctx: WriteContext, id: number) {
-      const row = await findRow(db, def, id, readScopeOf(ctx));
+      const row = await getRow(db, def, id, readTermsOf(ctx));
       if (!row) throw notFound(def.name);
       return publicRow(def, row);
     },

@@ -2,8 +2,8 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
-import { forbidden, type FieldErrors } from './errors';
-import type { ListSpec } from './list-query';
+import { fieldError, fieldErrors, forbidden } from './errors';
+import type { ListSpec, Term } from './list-query';
 import type { AuthUser, Scope } from './policy';
 
 export type Row = Record<string, unknown>;
@@ -60,6 +60,16 @@ export function scopeCondition(def: ResourceDef, user: AuthUser, scope: Scope): 
   return and(inUnion, eq(column, value))!;
 }
 
+/** The same filter as terms, for statements built once per shape (lists, one by id). */
+export function scopeTerms(def: ResourceDef, user: AuthUser, scope: Scope): Term[] {
+  const inUnion: Term = { op: 'eq', columns: [def.columns.union_id], value: user.union_id };
+  if (scope === 'union') return [inUnion];
+  const column = def.scopeColumns[scope];
+  const value = scopeValue(user, scope);
+  if (!column || value == null) throw forbidden(`Your role may not reach ${def.name}`);
+  return [inUnion, { op: 'eq', columns: [column], value }];
+}
+
 export function scopeValue(user: AuthUser, scope: Scope): number | null {
   switch (scope) {
     case 'village':
@@ -83,7 +93,7 @@ export function assertWithinScope(def: ResourceDef, user: AuthUser, scope: Scope
   const field = column.name;
   const expected = scopeValue(user, scope);
   if (values[field] !== expected) {
-    const errors: FieldErrors = { [field]: `must be your own (${expected})` };
+    const errors = fieldErrors({ [field]: fieldError('outside_scope', `must be your own (${expected})`, { expected: String(expected) }) });
     throw forbidden(`${def.name} outside your ${scope}`, errors);
   }
 }

@@ -3,7 +3,8 @@ import jwt from '@fastify/jwt';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Db } from '../../db/client';
+import type { Db, DbHandle, Listener } from '../../db/client';
+import { bumpWriteGeneration, onAccountChange } from '../lib/changes';
 import { users } from '../../db/schema/index';
 import { unauthorized } from '../lib/errors';
 import type { AuthUser } from '../lib/policy';
@@ -32,6 +33,10 @@ declare module 'fastify' {
     /** A token for the account; `authTime` (seconds) continues a session, absent starts one now. */
     issueToken: (account: Account, authTime?: number) => { token: string; expires_at: string };
   }
+  interface FastifyInstance {
+    /** Accounts cached by authentication (see AccountCache). */
+    accounts: AccountCache;
+  }
   interface FastifyRequest {
     /** The signed-in account's credential fingerprint, for renewing its token. */
     credential: string;
@@ -47,7 +52,9 @@ export interface Account {
 }
 
 export interface AuthOptions {
-  db: Db;
+  db: DbHandle;
+  /** How long an account stays cached between changes (default 60 s); 0 reads it on every request. */
+  accountCacheMs?: number;
   secret: string;
   tokenTtlSeconds: number;
   /** Absolute lifetime of a session, whatever the refreshes (default 12 hours). */
@@ -81,6 +88,54 @@ function accountQuery(db: Db) {
 }
 const prepared = new WeakMap<Db, ReturnType<typeof accountQuery>>();
 
+/**
+ * Accounts as authentication last read them. Every change to a user row (any instance, any
+ * path: the API, create-admin, SQL) sends `account:<id>` on the coop_changes channel at
+ * commit (migration 0005), which drops the entry on every instance. While the listening
+ * connection is down, nothing is cached: the notifications it would miss are the only way
+ * to learn of a change.
+ */
+export class AccountCache {
+  private readonly entries = new Map<number, { account: Account; until: number }>();
+  /** Bumped by every invalidation: a read that began before it must not be cached. */
+  private epoch = 0;
+  live = false;
+  constructor(private readonly ttlMs: number) {}
+
+  get(id: number): Account | undefined {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    if (e.until > Date.now() && this.live) return e.account;
+    this.entries.delete(id);
+    return undefined;
+  }
+  /** The epoch to pass to `set` for a read starting now. */
+  begin(): number {
+    return this.epoch;
+  }
+  set(id: number, account: Account, epoch: number) {
+    if (!this.live || this.ttlMs <= 0 || epoch !== this.epoch) return;
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(id, { account, until: Date.now() + this.ttlMs });
+  }
+  invalidate(id?: number) {
+    this.epoch++;
+    if (id === undefined) this.entries.clear();
+    else this.entries.delete(id);
+  }
+  setLive(live: boolean) {
+    this.live = live;
+    this.invalidate();
+  }
+}
+
+/** Applies one coop_changes notification: `account:<id>` or `write`. */
+export function applyChange(cache: AccountCache, payload: string) {
+  bumpWriteGeneration();
+  const m = /^account:(\d+)$/.exec(payload);
+  if (m) cache.invalidate(Number(m[1]));
+}
+
 export async function loadAccount(db: Db, id: number): Promise<Account | undefined> {
   let query = prepared.get(db);
   if (!query) prepared.set(db, (query = accountQuery(db)));
@@ -99,6 +154,20 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: AuthOpti
   });
 
   const sessionMax = opts.sessionMaxSeconds ?? 12 * 3600;
+  const db = opts.db.db;
+  const cache = new AccountCache(opts.accountCacheMs ?? 60_000);
+  app.decorate('accounts', cache);
+  const unsubscribe = onAccountChange((id) => cache.invalidate(id));
+  let listener: Listener | undefined;
+  app.addHook('onReady', async () => {
+    listener = await opts.db.listen('coop_changes', (payload) => applyChange(cache, payload), (live) => cache.setLive(live));
+    cache.setLive(listener.live);
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    cache.setLive(false);
+    await listener?.close();
+  });
   app.decorateRequest('credential', '');
   app.decorateRequest('authTime', 0);
   app.decorate('issueToken', ({ user, credential }: Account, authTime?: number) => {
@@ -110,8 +179,8 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: AuthOpti
     return { token, expires_at: new Date((now + ttl) * 1000).toISOString() };
   });
 
-  // Every request re-reads the account, so a disabled user, a changed scope or a changed
-  // password takes effect at once.
+  // Every request checks the account as last read (cached until it changes), so a disabled
+  // user, a changed scope or a changed password takes effect on the next request.
   app.decorate('authenticate', async (req: FastifyRequest) => {
     let payload: TokenPayload;
     try {
@@ -125,7 +194,12 @@ export default fp(async function authPlugin(app: FastifyInstance, opts: AuthOpti
       throw unauthorized('The session has expired: sign in again');
     }
     const id = Number(payload.sub);
-    const account = Number.isInteger(id) ? await loadAccount(opts.db, id) : undefined;
+    let account = Number.isInteger(id) ? cache.get(id) : undefined;
+    if (!account && Number.isInteger(id)) {
+      const epoch = cache.begin();
+      account = await loadAccount(db, id);
+      if (account) cache.set(id, account, epoch);
+    }
     if (!account || account.user.union_id !== payload.uid) throw unauthorized('The account no longer exists or is disabled');
     if (account.credential !== payload.pv) throw unauthorized('The password has changed: sign in again');
     req.user = account.user;
