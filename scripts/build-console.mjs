@@ -1,10 +1,13 @@
 // Builds the console before `npm start` when it is missing or older than its sources,
 // so a fresh clone needs only `npm install` and `npm start`.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const built = 'admin/dist/index.html';
+// Two runs at once (two test runs, a start beside a test run) must not build into one
+// folder together: the first takes the lock, the others wait for it and find it built.
+const lock = 'admin/.build-lock';
 
 function newest(dir) {
   let t = 0;
@@ -15,10 +18,48 @@ function newest(dir) {
   return t;
 }
 
-const sources = ['admin/src', 'admin/index.html', 'admin/vite.config.ts'].filter(existsSync);
-const sourceTime = Math.max(...sources.map((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs)));
-if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
-  console.log('Building the console (once, a few seconds)...');
-  // Always a production build, even when a test runner (NODE_ENV=test) asks for it.
-  execSync('npm run build:admin', { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+function stale() {
+  const sources = ['admin/src', 'admin/index.html', 'admin/vite.config.ts'].filter(existsSync);
+  const sourceTime = Math.max(...sources.map((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs)));
+  return !existsSync(built) || statSync(built).mtimeMs < sourceTime;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function takeLock() {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return;
+    } catch {
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch { /* being written */ }
+      // A builder that died left its lock behind.
+      if (holder && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
+if (stale()) {
+  takeLock();
+  try {
+    if (stale()) {
+      console.log('Building the console (once, a few seconds)...');
+      // Always a production build, even when a test runner (NODE_ENV=test) asks for it.
+      execSync('npm run build:admin', { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

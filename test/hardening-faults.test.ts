@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../db/client';
@@ -19,7 +15,7 @@ import { demoAccountsStillOnPassword } from '../server/modules/auth/auth.service
 import { appModules } from '../server/modules/index';
 import { fingerprint } from '../server/plugins/auth';
 import { isDatabaseUnavailable } from '../server/plugins/errors';
-import { createTestApp, TEST_SECRET, type TestContext } from './helpers/app';
+import { createTestApp, TEST_SECRET } from './helpers/app';
 import { createTestDb } from './helpers/db';
 
 // Faults from outside the code: a database that goes away, clients that stall, sessions
@@ -54,6 +50,17 @@ function appOn(db: DbHandle, extra: Partial<AppDeps> = {}) {
     ...extra,
   });
 }
+
+/**
+ * One database copy serves every test here but the one that closes its handle: each app is
+ * built on it (copying the template costs more than the tests), and none depends on what
+ * another changed (only the banner test changes a password, sales's).
+ */
+let shared: DbHandle;
+beforeAll(async () => {
+  shared = await createTestDb();
+});
+afterAll(() => shared?.close());
 
 const loginPayload = { username: 'admin', password: DEMO_PASSWORD };
 /** A token valid in every respect for a user id the app never gets to look up. */
@@ -160,8 +167,7 @@ function stalledBody(port: number, waitMs: number): Promise<{ answer: string; cl
 
 describe('a client whose body stalls (defect 4)', () => {
   it('gets 408 once the request timeout passes', async () => {
-    const db = await createTestDb();
-    const app = await appOn(db, { timeouts: { requestMs: 1000 } });
+    const app = await appOn(shared, { timeouts: { requestMs: 1000 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       // The wait is only a cap for the test: the answer comes once the 1 s timeout passes.
@@ -170,91 +176,21 @@ describe('a client whose body stalls (defect 4)', () => {
       expect(closed).toBe(true);
     } finally {
       await app.close();
-      await db.close();
     }
   });
-
-  it('does not hold up a graceful shutdown of the real server: SIGTERM exits 0 at once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coop-stall-'));
-    const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const port = (blocker.address() as AddressInfo).port;
-    await new Promise<void>((r) => blocker.close(() => r()));
-    // No HOST: the embedded demo listens on loopback only (defect 12).
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'info' };
-    for (const k of ['DATABASE_URL', 'JWT_SECRET', 'AUDIT_KEY', 'HOST']) delete env[k];
-    const start = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const proc = { child, out: '', gone: false, exited: new Promise<number | null>((r) => child.on('exit', r)) };
-      void proc.exited.then(() => (proc.gone = true));
-      child.stdout.on('data', (d) => (proc.out += d));
-      child.stderr.on('data', (d) => (proc.out += d));
-      return proc;
-    };
-    const base = `http://127.0.0.1:${port}`;
-    const waitReady = async (proc: { gone: boolean; out: string }) => {
-      for (let i = 0; i < 600 && !(await fetch(`${base}/api/ready`).then((r) => r.ok, () => false)); i++) {
-        if (proc.gone) throw new Error(`the server exited at start:\n${proc.out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    try {
-      const first = start();
-      try {
-        await waitReady(first);
-        for (let i = 0; i < 50 && !first.out.includes('member.changjiang'); i++) await new Promise((r) => setTimeout(r, 100));
-        expect(first.out).toContain(`ready on http://127.0.0.1:${port}`);
-        expect(first.out).toContain('HOST=0.0.0.0');
-        expect(first.out).toMatch(/admin\s+demo1234/);
-
-        // admin changes its password: the next banner must not print demo1234 for it.
-        const login = await fetch(`${base}/api/auth/login`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(loginPayload),
-        });
-        const { token, user } = (await login.json()) as { token: string; user: { id: number } };
-        const changed = await fetch(`${base}/api/users/${user.id}/change-password`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ current_password: DEMO_PASSWORD, new_password: 'a-new-long-password' }),
-        });
-        expect(changed.status).toBe(200);
-
-        // A client stalls in its body; the shutdown must not wait for it.
-        const stalled = stalledBody(port, 30_000);
-        await new Promise((r) => setTimeout(r, 300));
-        // Waiting for the stalled client would run out the 10 s grace and exit 1.
-        first.child.kill('SIGTERM');
-        expect(await first.exited).toBe(0);
-        expect((await stalled).closed).toBe(true);
-      } finally {
-        first.child.kill('SIGKILL');
-      }
-
-      const second = start();
-      try {
-        await waitReady(second);
-        for (let i = 0; i < 50 && !second.out.includes('member.changjiang'); i++) await new Promise((r) => setTimeout(r, 100));
-        expect(second.out).toMatch(/admin\s+\(password changed\)/);
-        expect(second.out).not.toMatch(/admin\s+demo1234/);
-        expect(second.out).toMatch(/sales\s+demo1234/);
-      } finally {
-        second.child.kill('SIGTERM');
-        await second.exited;
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  // That a stalled client does not hold up the real server's graceful shutdown (SIGTERM exits 0
+  // at once) is checked on the one real server start of test/scripts.test.ts.
 });
 
 describe('an absolute session lifetime (defect 9)', () => {
-  let t: TestContext;
+  let t: { app: FastifyInstance };
   let admin: { sub: string; uid: number; pv: string };
   beforeAll(async () => {
-    t = await createTestApp({ config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800, sessionMaxSeconds: 3600 } });
-    const [u] = await t.db.db.select().from(users).where(eq(users.username, 'admin'));
+    t = { app: await appOn(shared, { config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800, sessionMaxSeconds: 3600 } }) };
+    const [u] = await shared.db.select().from(users).where(eq(users.username, 'admin'));
     admin = { sub: String(u.id), uid: u.union_id, pv: fingerprint(u.password_hash) };
   });
-  afterAll(() => t.close());
+  afterAll(() => t.app.close());
 
   const refresh = (token: string) => t.app.inject({ method: 'POST', url: '/api/auth/refresh', headers: { authorization: `Bearer ${token}` } });
   const me = (token: string) => t.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
@@ -301,12 +237,12 @@ describe('an absolute session lifetime (defect 9)', () => {
 
 describe('login limits behind a reverse proxy (defect 10)', () => {
   async function attempts(trustProxy: boolean | undefined, logger?: FastifyBaseLogger) {
-    const t = await createTestApp({
+    const app = await appOn(shared, {
       config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800, trustProxy },
       loginLimits: { perAccount: 2, perAddress: 1000 },
       ...(logger && { logger }),
     });
-    const from = (ip: string) => t.app.inject({
+    const from = (ip: string) => app.inject({
       method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': ip }, payload: { username: 'admin', password: 'wrong-password' },
     });
     try {
@@ -314,7 +250,7 @@ describe('login limits behind a reverse proxy (defect 10)', () => {
       const b = (await from('203.0.113.2')).statusCode;
       return { a, b };
     } finally {
-      await t.close();
+      await app.close();
     }
   }
 
@@ -350,18 +286,13 @@ describe('the embedded demo (defect 12)', () => {
   });
 
   it('prints demo1234 only for the accounts still on it, and how to expose a loopback demo', async () => {
-    const db = await createTestDb();
-    try {
-      await db.db.update(users).set({ password_hash: await hashPassword('changed-since') }).where(eq(users.username, 'sales'));
-      const unchanged = await demoAccountsStillOnPassword(db.db, demoAccounts.map((a) => a.username), DEMO_PASSWORD);
-      expect([...unchanged].sort()).toEqual(demoAccounts.map((a) => a.username).filter((u) => u !== 'sales').sort());
-      const banner = demoBanner('http://127.0.0.1:3000', { unchanged, localOnly: true });
-      expect(banner).toMatch(/sales\s+\(password changed\)/);
-      expect(banner).toMatch(/admin\s+demo1234/);
-      expect(banner).toContain('HOST=0.0.0.0');
-      expect(demoBanner('http://localhost:3000')).not.toContain('password changed');
-    } finally {
-      await db.close();
-    }
+    await shared.db.update(users).set({ password_hash: await hashPassword('changed-since') }).where(eq(users.username, 'sales'));
+    const unchanged = await demoAccountsStillOnPassword(shared.db, demoAccounts.map((a) => a.username), DEMO_PASSWORD);
+    expect([...unchanged].sort()).toEqual(demoAccounts.map((a) => a.username).filter((u) => u !== 'sales').sort());
+    const banner = demoBanner('http://127.0.0.1:3000', { unchanged, localOnly: true });
+    expect(banner).toMatch(/sales\s+\(password changed\)/);
+    expect(banner).toMatch(/admin\s+demo1234/);
+    expect(banner).toContain('HOST=0.0.0.0');
+    expect(demoBanner('http://localhost:3000')).not.toContain('password changed');
   });
 });

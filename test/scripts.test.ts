@@ -1,87 +1,155 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb, pgliteDirOf } from '../db/client';
+import { createDb, pgliteDirOf, type DbHandle } from '../db/client';
+import { auditKeyOf, auditVerify } from '../scripts/audit-verify';
+import { checkUsername, createAdmin, Refused } from '../scripts/create-admin';
+import { DEMO_PASSWORD } from '../scripts/demo-seed';
 
-// The command-line entry points, run as a user would run them, on a throwaway data folder.
+// The command-line entry points, run as a user would run them, on throwaway data folders.
+// Each run is a fresh Node process that loads TypeScript (and most open PGlite): seconds each,
+// more on a busy machine. So a process is spawned only where the command line itself is under
+// test (exit code, messages, signals, the banner); the scripts' logic also runs in-process,
+// and one server process serves every check of a start. Waits are on conditions, with caps
+// far above the real durations.
 
 const dataDir = mkdtempSync(join(tmpdir(), 'coop-scripts-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+/** The embedded database of dataDir, opened in this process between the scripts' runs. */
+let embedded: DbHandle | undefined;
+const openEmbedded = async () => (embedded ??= await createDb({ pgliteDir: pgliteDirOf(dataDir) }));
+/** A PGlite data folder is one process's at a time: close it before a script opens it. */
+async function closeEmbedded() {
+  await embedded?.close();
+  embedded = undefined;
+}
+afterAll(async () => {
+  await closeEmbedded();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
-function run(file: string, args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env };
-  delete base.DATABASE_URL;
-  delete base.JWT_SECRET;
-  delete base.AUDIT_KEY;
-  const res = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...base, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: res.status, out: `${res.stdout}${res.stderr}` };
+/** The environment of a run: no configuration but what the test gives. */
+function envOf(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['DATABASE_URL', 'JWT_SECRET', 'AUDIT_KEY', 'HOST', 'PORT']) delete base[k];
+  return { ...base, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env };
 }
 
-// Each script is a fresh Node process that loads TypeScript and opens PGlite: seconds each, more on a busy machine.
-describe('command-line scripts', { timeout: 180_000 }, () => {
+/** Runs a command to its end; no timeout of its own (the test's is far above its duration). */
+function run(file: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { env: envOf(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+/** A started `server/main.ts`: its output so far, and waits on it. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: envOf(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = {
+    child,
+    out: '',
+    gone: false,
+    exited: new Promise<number | null>((r) => child.on('exit', r)),
+    /** Waits until the output satisfies test (or fails at once if the server exits first). */
+    async until(test: (out: string) => boolean, what: string) {
+      for (const t0 = Date.now(); !test(proc.out); await new Promise((r) => setTimeout(r, 50))) {
+        if (proc.gone) throw new Error(`the server exited before ${what}:\n${proc.out}`);
+        if (Date.now() - t0 > 150_000) throw new Error(`no ${what} after 150 s:\n${proc.out}`);
+      }
+    },
+    /** Ready: the "ready on" log line and the demo banner after it (two streams: either may come first). */
+    async ready(): Promise<string> {
+      await proc.until((o) => /ready on http:\/\/\S+:\d+/.test(o) && o.includes('member.changjiang'), 'the ready line and the banner');
+      return `http://127.0.0.1:${/ready on http:\/\/\S+:(\d+)/.exec(proc.out)![1]}`;
+    },
+  };
+  void proc.exited.then(() => (proc.gone = true));
+  child.stdout.on('data', (d) => (proc.out += d));
+  child.stderr.on('data', (d) => (proc.out += d));
+  return proc;
+}
+
+/** Sends headers promising 100 bytes and only some of them; resolves once the server closes the socket. */
+function stalledBody(port: number): Promise<{ answer: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve({ answer, closed: true }));
+    socket.write('POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":');
+  });
+}
+
+describe('command-line scripts', { timeout: 300_000 }, () => {
   it('create-admin makes an Argon2id-hashed administrator, once, and refuses a weak password', async () => {
-    expect(run('scripts/create-admin.ts', ['--username', 'alice'], { ADMIN_PASSWORD: 'short' })).toMatchObject({ code: 1 });
-    const made = run('scripts/create-admin.ts', ['--username', 'alice', '--display-name', '张三'], { ADMIN_PASSWORD: 'a-long-secret' });
+    // Refused before the database is opened.
+    const weak = await run('scripts/create-admin.ts', ['--username', 'alice'], { ADMIN_PASSWORD: 'short' });
+    expect(weak.code).toBe(1);
+    expect(weak.out).toContain('Password must be at least 8 characters');
+    const made = await run('scripts/create-admin.ts', ['--username', 'alice', '--display-name', '张三'], { ADMIN_PASSWORD: 'a-long-secret' });
     expect(made.out).toContain('Administrator alice created');
     expect(made.code).toBe(0);
-    const again = run('scripts/create-admin.ts', ['--username', 'alice'], { ADMIN_PASSWORD: 'a-long-secret' });
-    expect(again.code).toBe(1);
-    expect(again.out).toContain('already exists');
 
-    const h = await createDb({ pgliteDir: pgliteDirOf(dataDir) });
+    // Again, in-process on the same data folder (a refusal is what the command prints before exiting 1, as above).
+    const h = await openEmbedded();
+    await expect(createAdmin(h.db, { username: checkUsername('alice'), password: 'a-long-secret' })).rejects.toThrow(Refused);
+    await expect(createAdmin(h.db, { username: checkUsername('alice'), password: 'a-long-secret' })).rejects.toThrow('already exists');
+    expect(() => checkUsername('Not A Name!')).toThrow(Refused);
+
     const rows = await h.db.query.users.findMany();
-    await h.close();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ username: 'alice', display_name: '张三', role: 'union_admin' });
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
   });
 
   it('create-admin is audited, and audit:verify seals and checks the chain, naming a row altered behind its back', async () => {
-    const h = await createDb({ pgliteDir: pgliteDirOf(dataDir) });
+    const h = await openEmbedded();
     const trail = (await h.db.execute<{ action: string; resource: string; username: string; user_id: number | null }>(
       sql`SELECT action, resource, username, user_id FROM audit_log ORDER BY id`)).rows;
-    await h.close();
     expect(trail).toEqual([
       { action: 'create', resource: 'unions', username: 'create-admin', user_id: null },
       { action: 'create', resource: 'users', username: 'create-admin', user_id: null },
     ]);
 
-    const ok = run('scripts/audit-verify.ts', []);
-    expect(ok.out).toContain('sealed 2 pending row(s)');
-    expect(ok.out).toContain('audit trail intact');
-    expect(ok.code).toBe(0);
+    // The command's work in-process, with the key it would use (generated under DATA_DIR, private).
+    const printed: string[] = [];
+    const ok = await auditVerify(h.db, auditKeyOf({ DATA_DIR: dataDir }), (l) => printed.push(l), (l) => printed.push(l));
+    expect(printed.join('\n')).toContain('sealed 2 pending row(s)');
+    expect(printed.join('\n')).toContain('audit trail intact');
+    expect(ok).toBe(0);
     expect(statSync(join(dataDir, 'audit-key')).mode & 0o077).toBe(0);
 
     // The embedded database's user is a superuser: it can switch the guard off and rewrite a row.
-    const t = await createDb({ pgliteDir: pgliteDirOf(dataDir) });
-    const [{ id }] = (await t.db.execute<{ id: number }>(sql`SELECT max(id) AS id FROM audit_log`)).rows;
-    await t.db.transaction(async (tx) => {
+    const [{ id }] = (await h.db.execute<{ id: number }>(sql`SELECT max(id) AS id FROM audit_log`)).rows;
+    await h.db.transaction(async (tx) => {
       await tx.execute(sql`ALTER TABLE audit_log DISABLE TRIGGER USER`);
       await tx.execute(sql`UPDATE audit_log SET after = jsonb_set(after, '{role}', '"union_sales"') WHERE id = ${id}`);
       await tx.execute(sql`ALTER TABLE audit_log ENABLE TRIGGER USER`);
     });
-    await t.close();
-    const bad = run('scripts/audit-verify.ts', []);
+    await closeEmbedded();
+    // The command itself, with the same key file: it finds the row and exits 1.
+    const bad = await run('scripts/audit-verify.ts', []);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(new RegExp(`TAMPERED union \\d+, row ${Number(id)} \\(altered\\)`));
   });
 
-  it('seed refuses PostgreSQL, where a well-known demo password must never exist', () => {
-    const res = run('scripts/seed.ts', [], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', JWT_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40) });
+  it('seed refuses PostgreSQL, where a well-known demo password must never exist', async () => {
+    const res = await run('scripts/seed.ts', [], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', JWT_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40) });
     expect(res.code).toBe(1);
     expect(res.out).toContain('embedded demo database only');
   });
 
-  it('the server stops at start with a message naming a bad variable', () => {
-    const res = run('server/main.ts', [], { PORT: 'not-a-port', DATABASE_URL: 'postgres://x@127.0.0.1/y' });
+  it('the server stops at start with a message naming a bad variable', async () => {
+    const res = await run('server/main.ts', [], { PORT: 'not-a-port', DATABASE_URL: 'postgres://x@127.0.0.1/y' });
     expect(res.code).toBe(1);
     expect(res.out).toMatch(/PORT/);
     expect(res.out).toMatch(/JWT_SECRET: is required when DATABASE_URL is set/);
@@ -89,57 +157,87 @@ describe('command-line scripts', { timeout: 180_000 }, () => {
   });
 
   it('keeps the generated JWT secret private, and exits cleanly when the port is taken', async () => {
+    await closeEmbedded();
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as AddressInfo).port;
-    const res = run('server/main.ts', [], { PORT: String(port), HOST: '127.0.0.1' });
-    blocker.close();
-    expect(res.code).toBe(1);
-    expect(res.out).toContain('EADDRINUSE');
-    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o077).toBe(0);
+    try {
+      const res = await run('server/main.ts', [], { PORT: String(port), HOST: '127.0.0.1' });
+      expect(res.code).toBe(1);
+      expect(res.out).toContain('EADDRINUSE');
+      expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o077).toBe(0);
+    } finally {
+      blocker.close();
+    }
   });
 
-  it('the server seeds an empty embedded database, serves it and stops on SIGTERM', async () => {
+  // One start of the real server on an empty data folder serves the checks of a first start
+  // (seeding, serving, the banner, SIGTERM with a stalled client: defect 4), and one restart
+  // those of a second (no seeding, the banner of changed passwords: defect 12).
+  it('the server seeds an empty embedded database, serves it, stops on SIGTERM at once despite a stalled client, and its next banner leaves out a changed password', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-start-'));
-    const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const port = (blocker.address() as AddressInfo).port;
-    await new Promise<void>((r) => blocker.close(() => r()));
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-    delete env.DATABASE_URL;
-    delete env.JWT_SECRET;
-    delete env.AUDIT_KEY;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', r));
-    let served: string | null = null;
+    // PORT=0: the system picks a free port (two test runs side by side never meet), read from the ready line.
+    // No HOST: the embedded demo listens on loopback only (defect 12).
+    const env = { DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info' };
     try {
-      const base = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 300 && !(await fetch(`${base}/api/ready`).then((r) => r.ok, () => false)); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      // The banner follows the "ready" line; stdout and the readiness check race.
-      for (let i = 0; i < 50 && !out.includes('member.changjiang'); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(out).toContain('manager.changjiang');
-      const login = await fetch(`${base}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo1234' }),
-      });
-      expect(login.status).toBe(200);
-      const list = await fetch(`${base}/api/households?range=[0,0]`, { headers: { authorization: `Bearer ${((await login.json()) as { token: string }).token}` } });
-      served = list.headers.get('content-range');
-    } finally {
-      child.kill('SIGTERM');
-    }
-    expect(await exited).toBe(0);
-    // The total served is every household the start seeded, as the stopped database holds them.
-    const h = await createDb({ pgliteDir: pgliteDirOf(dir) });
-    const [{ n }] = (await h.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM households`)).rows;
-    await h.close();
-    expect(Number(n)).toBeGreaterThan(0);
-    expect(served).toBe(`households 0-0/${n}`);
-    rmSync(dir, { recursive: true, force: true });
-  }, 90_000);
-});
+      const first = startServer(env);
+      let served: string | null = null;
+      try {
+        const base = await first.ready();
+        const port = Number(new URL(base).port);
+        expect(first.out).toContain('empty data folder: seeding the demo union');
+        expect(first.out).toContain(`ready on http://127.0.0.1:${port}`);
+        expect(first.out).toContain('HOST=0.0.0.0');
+        expect(first.out).toContain('manager.changjiang');
+        expect(first.out).toMatch(/admin\s+demo1234/);
 
+        const login = await fetch(`${base}/api/auth/login`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+        });
+        expect(login.status).toBe(200);
+        const { token, user } = (await login.json()) as { token: string; user: { id: number } };
+        const list = await fetch(`${base}/api/households?range=[0,0]`, { headers: { authorization: `Bearer ${token}` } });
+        served = list.headers.get('content-range');
+
+        // admin changes its password: the next banner must not print demo1234 for it.
+        const changed = await fetch(`${base}/api/users/${user.id}/change-password`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ current_password: DEMO_PASSWORD, new_password: 'a-new-long-password' }),
+        });
+        expect(changed.status).toBe(200);
+
+        // A client stalls in its body (the server has logged its request); the shutdown must not wait for it.
+        const loginsSeen = (o: string) => o.split('\n').filter((l) => l.includes('"url":"/api/auth/login"') && l.includes('incoming request')).length;
+        const before = loginsSeen(first.out);
+        const stalled = stalledBody(port);
+        await first.until((o) => loginsSeen(o) > before, 'the stalled request');
+        // Waiting for the stalled client would run out the 10 s grace and exit 1.
+        first.child.kill('SIGTERM');
+        expect(await first.exited).toBe(0);
+        expect((await stalled).closed).toBe(true);
+      } finally {
+        first.child.kill('SIGKILL');
+      }
+      // The total served is every household the start seeded, as the stopped database holds them.
+      const h = await createDb({ pgliteDir: pgliteDirOf(dir) });
+      const [{ n }] = (await h.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM households`)).rows;
+      await h.close();
+      expect(Number(n)).toBeGreaterThan(0);
+      expect(served).toBe(`households 0-0/${n}`);
+
+      const second = startServer(env);
+      try {
+        await second.ready();
+        expect(second.out).not.toContain('seeding the demo union');
+        expect(second.out).toMatch(/admin\s+\(password changed\)/);
+        expect(second.out).not.toMatch(/admin\s+demo1234/);
+        expect(second.out).toMatch(/sales\s+demo1234/);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

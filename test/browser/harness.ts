@@ -13,6 +13,13 @@ import { createTestDb } from '../helpers/db';
 // builds it once before any file runs), and a real listening server on a test database.
 
 export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * How long a wait on the page may take (Playwright's actions and waitFor): a cap for a busy
+ * machine, far above what any step takes. Waits are on conditions, never on time.
+ */
+export const WAIT_MS = 60_000;
+/** The cap of a whole browser test: many such steps. */
+export const TEST_MS = 300_000;
 export const available = existsSync(CHROMIUM);
 if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
 if (!available) console.warn(`browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
@@ -48,6 +55,15 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
   };
 }
 
+/** A page in a fresh browser context (nothing stored), with the generous default wait. */
+export async function newPage(ui: ConsoleUnderTest, viewport = { width: 1280, height: 720 }): Promise<Page> {
+  const context = await ui.browser.newContext({ viewport });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
+  return page;
+}
+
 /** Signs in through the login form and waits for the home page. */
 export async function login(page: Page, base: string, username: string, password = DEMO_PASSWORD) {
   await page.goto(`${base}/#/login`);
@@ -55,7 +71,43 @@ export async function login(page: Page, base: string, username: string, password
   // The eye button is labelled 显示密码: anchor on the start of the label.
   await page.getByLabel(/^密码/).fill(password);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByText(/^欢迎/).first().waitFor({ timeout: 15_000 });
+  await page.getByText(/^欢迎/).first().waitFor();
+}
+
+export interface SignedInPage {
+  page: Page;
+  /** Uncaught page errors, as they come. */
+  errors: string[];
+  /** Errors logged to the console, with the address they came from, as they come. */
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A page of its own browser context, already signed in as username: the session the login
+ * form would store (the login answer, in localStorage) is put there before the console loads,
+ * so a test that is not about signing in skips the form. Opens on the home page.
+ */
+export async function signedInPage(
+  ui: ConsoleUnderTest, username: string, viewport = { width: 1280, height: 720 }, password = DEMO_PASSWORD,
+): Promise<SignedInPage> {
+  const res = await fetch(`${ui.base}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  const context = await ui.browser.newContext({
+    viewport,
+    storageState: { cookies: [], origins: [{ origin: ui.base, localStorage: [{ name: 'lvjiang.session', value: await res.text() }] }] },
+  });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${page.url()}: ${m.text()} ${m.location().url}`));
+  await page.goto(`${ui.base}/#/`);
+  await page.getByText(/^欢迎/).first().waitFor();
+  return { page, errors, consoleErrors, close: () => context.close() };
 }
 
 /**
