@@ -77,11 +77,7 @@ export function fingerprint(passwordHash: string): string {
  */
 function accountQuery(db: Db) {
   return db
-    .select({
-      id: users.id, union_id: users.union_id, username: users.username, display_name: users.display_name, role: users.role,
-      cooperative_id: users.cooperative_id, village_id: users.village_id, household_id: users.household_id, buyer_id: users.buyer_id,
-      active: users.active, password_hash: users.password_hash,
-    })
+    .select(accountColumns)
     .from(users)
     .where(eq(users.id, sql.placeholder('id')))
     .prepare('load_account');
@@ -136,13 +132,25 @@ export function applyChange(cache: AccountCache, payload: string) {
   if (m) cache.invalidate(Number(m[1]));
 }
 
+/** The columns authentication reads of an account (with the credential and `active`). */
+export const accountColumns = {
+  id: users.id, union_id: users.union_id, username: users.username, display_name: users.display_name, role: users.role,
+  cooperative_id: users.cooperative_id, village_id: users.village_id, household_id: users.household_id, buyer_id: users.buyer_id,
+  active: users.active, password_hash: users.password_hash,
+};
+
+/** An account row as read with accountColumns: undefined when disabled. */
+export function accountOf(u: { active: boolean; password_hash: string } & AuthUser): Account | undefined {
+  if (!u.active) return undefined;
+  const { active: _active, password_hash, ...user } = u;
+  return { user, credential: fingerprint(password_hash) };
+}
+
 export async function loadAccount(db: Db, id: number): Promise<Account | undefined> {
   let query = prepared.get(db);
   if (!query) prepared.set(db, (query = accountQuery(db)));
   const [u] = await query.execute({ id });
-  if (!u || !u.active) return undefined;
-  const { active: _active, password_hash, ...user } = u;
-  return { user, credential: fingerprint(password_hash) };
+  return u ? accountOf(u) : undefined;
 }
 
 export default fp(async function authPlugin(app: FastifyInstance, opts: AuthOptions) {

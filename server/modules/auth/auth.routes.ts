@@ -58,7 +58,7 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
     },
   }, async (req) => {
     const account = await login(opts.db, req.body.username, req.body.password, (u) => opts.users.recordLogin(u, req.id));
-    return { ...app.issueToken(account), user: await sessionOf(opts.db, opts.policies, account.user) };
+    return { ...app.issueToken(account), user: await sessionOf(opts.db, opts.policies, account.user, account.unionName) };
   });
 
   r.get('/api/auth/me', {
