@@ -254,6 +254,17 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The live process holding the embedded database folder's lock, if any (`npm run seed` asks before deleting it). */
+export function embeddedHolder(dir: string): number | undefined {
+  let pid = NaN;
+  try {
+    pid = Number.parseInt(readFileSync(`${resolve(dir)}.lock`, 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return pid > 0 && pid !== process.pid && processAlive(pid) ? pid : undefined;
+}
+
 /**
  * PGlite does not lock its folder, and two of them on one folder corrupt it: a lock file next
  * to it (`<folder>.lock`, the owner's pid) refuses a second server or script on the same

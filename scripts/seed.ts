@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pgliteDirOf } from '../db/client';
+import { embeddedHolder, pgliteDirOf } from '../db/client';
 import { parseEnv } from '../server/config';
 import { die, openConfiguredDb } from './cli';
 import { demoBanner, seedDemo } from './demo-seed';
@@ -13,6 +13,8 @@ if (env.DATABASE_URL) {
   die('npm run seed re-creates the embedded demo database only. On PostgreSQL use `npm run create-admin`.');
 }
 const dir = pgliteDirOf(resolve(env.DATA_DIR));
+const holder = embeddedHolder(dir);
+if (holder) die(`The embedded database ${dir} is in use by process ${holder} (a running server?): stop it before re-seeding.`);
 rmSync(dir, { recursive: true, force: true });
 const { handle } = await openConfiguredDb();
 const seeded = await seedDemo(handle.db);

@@ -232,6 +232,12 @@ describe('command-line scripts', { timeout: 300_000 }, () => {
         expect(second.out).toMatch(/admin\s+\(password changed\)/);
         expect(second.out).not.toMatch(/admin\s+demo1234/);
         expect(second.out).toMatch(/sales\s+demo1234/);
+        // The running server holds the folder: a re-seed (which deletes it) and a second open are refused.
+        const seed = await run('scripts/seed.ts', [], { DATA_DIR: dir });
+        expect(seed.code).toBe(1);
+        expect(seed.out).toContain('is in use by process');
+        await expect(createDb({ pgliteDir: pgliteDirOf(dir) })).rejects.toThrow(/in use by process/);
+        expect((await fetch(`${await second.ready()}/api/ready`)).status).toBe(200);
       } finally {
         second.child.kill('SIGTERM');
         await second.exited;
