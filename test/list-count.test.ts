@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEEP_OFFSET } from '../server/lib/crud.repository';
+import { DEEP_OFFSET, MAX_PREPARED_SHAPES } from '../server/lib/crud.repository';
 import { EXACT_COUNT_CAP } from '../server/lib/list-query';
 import { createTestApp, DEMO_PASSWORD, listUrl, totalOf, type TestContext } from './helpers/app';
 import { makeHouseholds, makeUnion, makeUser, makeVillage } from './helpers/factories';
@@ -79,5 +79,29 @@ describe('totals on large tables', () => {
     expect(res.json().length).toBeGreaterThan(0);
     const none = await t.app.inject({ url: listUrl('households', { filter: { q: 'NOTHING-MATCHES-THIS' } }), headers: auth(admin) });
     expect(none.headers['content-range']).toBe('households 0-0/0');
+  });
+
+  it('keeps a bounded number of prepared statements, however many filter combinations a client sends', async () => {
+    const sorts = ['code', 'head_name', 'village_id', 'is_member', 'capital_contributed', 'joined_on', 'created_at', 'id'];
+    const filters: Record<string, unknown> = { is_member: true, code_gte: undefined, joined_on_gte: '2000-01-01', capital_contributed_gte: 0, code: 'FEW-001' };
+    const keys = Object.keys(filters).filter((k) => filters[k] !== undefined);
+    let shapes = 0;
+    for (let mask = 0; mask < 1 << keys.length && shapes < MAX_PREPARED_SHAPES + 60; mask++) {
+      const filter = Object.fromEntries(keys.filter((_, i) => mask & (1 << i)).map((k) => [k, filters[k]]));
+      for (const field of sorts) {
+        for (const order of ['ASC', 'DESC']) {
+          const res = await t.app.inject({ url: listUrl('households', { filter, sort: [field, order], range: [0, 1] }), headers: auth(admin) });
+          expect(res.statusCode).toBe(200);
+          shapes++;
+        }
+      }
+    }
+    expect(shapes).toBeGreaterThan(MAX_PREPARED_SHAPES);
+    // PGlite is one session, so its list of prepared statements is the server's.
+    if (!process.env.DATABASE_URL) {
+      const res = await t.db.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name ~ '^q[0-9]+$'`);
+      expect(Number(res.rows[0].n)).toBeLessThanOrEqual(MAX_PREPARED_SHAPES);
+      expect(Number(res.rows[0].n)).toBeGreaterThan(0);
+    }
   });
 });

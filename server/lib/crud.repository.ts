@@ -20,13 +20,19 @@ interface Prepared {
 const statements = new WeakMap<object, Map<string, Prepared>>();
 let statementSeq = 0;
 
+/**
+ * Each named statement stays prepared on every connection that ran it, so their number is
+ * bounded: the shapes real clients use are few, but a client combining filters could make
+ * thousands. Past the bound, a new shape is built for its request and runs unnamed.
+ */
+export const MAX_PREPARED_SHAPES = 200;
+
 function prepared(db: DbOrTx, key: string, build: (name: string) => Prepared): Prepared {
   let byKey = statements.get(db);
   if (!byKey) statements.set(db, (byKey = new Map()));
   let p = byKey.get(key);
   if (!p) {
-    // Bounded: shapes are few, but a client could combine filters into many.
-    if (byKey.size >= 500) byKey.delete(byKey.keys().next().value as string);
+    if (byKey.size >= MAX_PREPARED_SHAPES) return build('');
     byKey.set(key, (p = build(`q${++statementSeq}`)));
   }
   return p;
