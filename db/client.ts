@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -209,7 +210,33 @@ function socketFolder(): string {
  * it, dropping it costs a reconnect for nothing. This pool keeps it unless the error is the
  * connection's own.
  */
+/**
+ * Work run inside `withPriority` goes to the front of the embedded database's queue (behind
+ * other such work): a sign-in does not wait for every list query queued before it on
+ * PGlite's one connection. PostgreSQL has a connection per request and ignores it.
+ */
+const priority = new AsyncLocalStorage<true>();
+export const withPriority = <T>(fn: () => Promise<T>): Promise<T> => priority.run(true, fn);
+const prioritized = new WeakSet<object>();
+
 class SessionPool extends pg.Pool {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads, passed through
+  override connect(...args: any[]): any {
+    // pg-pool queues a waiter at the end of _pendingQueue (it has no public priority).
+    const queue = (this as unknown as { _pendingQueue?: object[] })._pendingQueue;
+    const before = queue?.length ?? 0;
+    const result = (super.connect as (...a: unknown[]) => unknown)(...args);
+    if (priority.getStore() && queue && queue.length === before + 1) {
+      const item = queue.pop()!;
+      let at = 0;
+      while (at < queue.length && prioritized.has(queue[at])) at++;
+      queue.splice(at, 0, item);
+      prioritized.add(item);
+    }
+    return result;
+  }
+
+
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's overloads, passed through
   override query(...args: any[]): any {
     if (typeof args[args.length - 1] === 'function') return (super.query as (...a: unknown[]) => unknown)(...args);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../db/client';
+import { withPriority, type DbHandle } from '../db/client';
 import { users } from '../db/schema/index';
 import { createTestDb } from './helpers/db';
 
@@ -126,5 +126,31 @@ describe('a dropped connection', () => {
     await expect(h.db.execute(sql`SELECT * FROM no_such_table`)).rejects.toThrow();
     await expect(h.db.execute(sql`SELECT 1/0`)).rejects.toThrow();
     expect(await byName.execute({ u: 'admin' })).toEqual([{ username: 'admin' }]);
+  });
+});
+
+describe('priority on the embedded database', () => {
+  it('runs work marked withPriority before the queries already queued on its one connection', async () => {
+    if (h.kind !== 'pglite') return; // PostgreSQL has a connection per request: nothing to reorder
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const isHolding = new Promise<void>((r) => (holding = r));
+    // A transaction holds the one connection while the others queue.
+    const tx = h.db.transaction(async (t) => {
+      await t.execute(sql`SELECT 1`);
+      holding();
+      await held;
+    });
+    await isHolding;
+    const done: string[] = [];
+    const run = (name: string) => h.db.execute(sql`SELECT ${name}::text AS n`).then(() => done.push(name));
+    const queued = [run('list 1'), run('list 2'), run('list 3')];
+    const first = withPriority(() => run('sign-in a'));
+    const second = withPriority(() => run('sign-in b'));
+    const later = run('list 4');
+    release();
+    await Promise.all([tx, ...queued, first, second, later]);
+    expect(done).toEqual(['sign-in a', 'sign-in b', 'list 1', 'list 2', 'list 3', 'list 4']);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Db } from '../../../db/client';
+import { withPriority, type Db } from '../../../db/client';
 import { AppError } from '../../lib/errors';
 import type { Policies } from '../../lib/policy';
 import type { UsersService } from '../org/org.service';
@@ -57,8 +57,11 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRouteOptions)
       response: { 200: tokenResponse, 400: errorSchema, 401: errorSchema, 429: errorSchema },
     },
   }, async (req) => {
-    const account = await login(opts.db, req.body.username, req.body.password, (u) => opts.users.recordLogin(u, req.id));
-    return { ...app.issueToken(account), user: await sessionOf(opts.db, opts.policies, account.user, account.unionName) };
+    // A sign-in goes ahead of queued list queries on the embedded database (one connection).
+    return withPriority(async () => {
+      const account = await login(opts.db, req.body.username, req.body.password, (u) => opts.users.recordLogin(u, req.id));
+      return { ...app.issueToken(account), user: await sessionOf(opts.db, opts.policies, account.user, account.unionName) };
+    });
   });
 
   r.get('/api/auth/me', {
