@@ -216,7 +216,9 @@ function socketFolder(): string {
  * PGlite's one connection. PostgreSQL has a connection per request and ignores it.
  */
 const priority = new AsyncLocalStorage<true>();
-export const withPriority = <T>(fn: () => Promise<T>): Promise<T> => priority.run(true, fn);
+/** Embedded databases open in this process: without one, no AsyncLocalStorage (and its cost on every promise). */
+let embeddedOpen = 0;
+export const withPriority = <T>(fn: () => Promise<T>): Promise<T> => (embeddedOpen ? priority.run(true, fn) : fn());
 const prioritized = new WeakSet<object>();
 
 class SessionPool extends pg.Pool {
@@ -336,6 +338,7 @@ function lockFolder(dir: string): () => void {
  */
 async function createEmbeddedDb(opts: CreateDbOptions): Promise<DbHandle> {
   const where = opts.pgliteDir ?? 'memory';
+  embeddedOpen++;
   // Bytes read from a Blob here are handed over to the thread; a caller's array is copied (it may use it again).
   const ownBytes = opts.loadDataDir instanceof Blob;
   const load = opts.loadDataDir instanceof Blob ? new Uint8Array(await opts.loadDataDir.arrayBuffer()) : opts.loadDataDir;

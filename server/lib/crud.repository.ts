@@ -74,7 +74,7 @@ async function totalOf(db: Db, def: ResourceDef, terms: Term[], shape: string): 
   const countKey = `${key}|${writeGeneration()}`;
   const cached = cache.get(countKey);
   if (cached !== undefined) return cached;
-  const estimate = await estimateRows(db, def.table, whereOf(terms), key);
+  const estimate = await estimateRows(db, def.table, () => whereOf(terms), key);
   if (estimate > EXACT_COUNT_CAP) return estimate;
   const res = await db.execute<{ n: number }>(sql`SELECT ${cappedCountExpr(def.table, whereOf(terms))} AS n`);
   const total = Number(res.rows[0]?.n ?? 0);

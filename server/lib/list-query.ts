@@ -260,12 +260,12 @@ const estimates = new WeakMap<object, TtlCache<number>>();
  * The planner's row estimate for a filter, cached per query for a while: deciding between
  * an exact count and an estimate must not itself cost a scan.
  */
-export async function estimateRows(db: DbOrTx, table: PgTable, where: SQL, key: string): Promise<number> {
+export async function estimateRows(db: DbOrTx, table: PgTable, where: () => SQL, key: string): Promise<number> {
   let cache = estimates.get(db);
   if (!cache) estimates.set(db, (cache = new TtlCache<number>(30_000)));
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const plan = await db.execute<{ 'QUERY PLAN': unknown }>(sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table} WHERE ${where}`);
+  const plan = await db.execute<{ 'QUERY PLAN': unknown }>(sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table} WHERE ${where()}`);
   const raw = plan.rows[0]?.['QUERY PLAN'];
   const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
   const value = Math.round(doc[0]?.Plan['Plan Rows'] ?? 0);
