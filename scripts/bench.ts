@@ -151,7 +151,9 @@ try {
     { name: `households: q rare (${rarePhone})`, path: `/api/households?${qs({ filter: { q: rarePhone } })}`, auth: true, conns: latencyConnections },
     { name: 'households: q common (王, 1 in 8)', path: `/api/households?${qs({ filter: { q: '王' } })}`, auth: true, conns: latencyConnections },
     { name: 'households: q common (建国, 1 in 5)', path: `/api/households?${qs({ filter: { q: '建国' } })}`, auth: true, conns: latencyConnections },
-    { name: 'households: small filter, counted (q BH-1234)', path: `/api/households?${qs({ filter: { q: 'BH-1234' } })}`, auth: true, conns: connections },
+    // 40 ids, a page of 25: the total needs a count (40, under the cap), taken once and kept.
+    { name: 'households: small filter (40 ids), counted', path: `/api/households?${qs({ filter: { id: Array.from({ length: 40 }, (_, i) => data.midId + i * 7) } })}`, auth: true, conns: connections },
+    { name: 'households: q BH-1234 (111 matches, counted)', path: `/api/households?${qs({ filter: { q: 'BH-1234' } })}`, auth: true, conns: connections },
   ];
   for (const s of scenarios) {
     const res = await fetch(`${base}${s.path}`, { headers: s.auth ? authz : {} });
@@ -201,7 +203,8 @@ try {
   row(`page at offset ${deepOffset} p99`, `${deep.p99} ms`, '<= 150 ms', deep.p99 <= 150);
   for (const s of scenarios.slice(4, 7)) row(`${s.name.replace('households: ', '')} p99`, `${sum(s.name).p99} ms`, '<= 100 ms', sum(s.name).p99 <= 100);
   const small = sum(scenarios[7].name);
-  row('small filter (counted) / health', (small.rps / health.rps).toFixed(3), '(cheap)', small.rps / health.rps >= 0.1);
+  // A count kept until the next write costs a small filter nothing: it serves like the plain page.
+  row('small filter (counted) / filtered page', (small.rps / list.rps).toFixed(3), '>= 0.9', small.rps / list.rps >= 0.9);
 } finally {
   server.kill('SIGTERM');
 }
