@@ -277,9 +277,16 @@ function cleanupOnExit(f: () => void): () => void {
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process whose parent has not reaped it yet (a zombie, state Z) still answers
+  // kill(pid, 0) but holds nothing: on Linux, /proc tells.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
+  } catch {
+    return true;
   }
 }
 

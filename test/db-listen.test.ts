@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withPriority, type DbHandle } from '../db/client';
+import { embeddedHolder, withPriority, type DbHandle } from '../db/client';
 import { users } from '../db/schema/index';
 import { createTestDb } from './helpers/db';
 
@@ -152,5 +156,27 @@ describe('priority on the embedded database', () => {
     release();
     await Promise.all([tx, ...queued, first, second, later]);
     expect(done).toEqual(['sign-in a', 'sign-in b', 'list 1', 'list 2', 'list 3', 'list 4']);
+  });
+});
+
+describe('the embedded folder lock', () => {
+  it('counts a killed process that is not reaped yet (a zombie) as gone, so a restart after a crash takes the folder', async () => {
+    if (process.platform !== 'linux') return;
+    const dir = mkdtempSync(join(tmpdir(), 'coop-lock-'));
+    try {
+      const child = spawn('sleep', ['60']);
+      await new Promise((r) => child.once('spawn', r));
+      const pid = child.pid!;
+      writeFileSync(join(dir, 'pglite.lock'), `${pid}\n`);
+      expect(embeddedHolder(join(dir, 'pglite'))).toBe(pid);
+      child.kill('SIGKILL');
+      // Until this process's event loop reaps it, the child is a zombie that kill(pid, 0) still finds.
+      const deadline = Date.now() + 5000;
+      while (!/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) && Date.now() < deadline) { /* wait for the kill */ }
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/^\d+ \(.*\) Z /s);
+      expect(embeddedHolder(join(dir, 'pglite'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
