@@ -15,7 +15,7 @@ import { demoAccountsStillOnPassword } from '../server/modules/auth/auth.service
 import { appModules } from '../server/modules/index';
 import { fingerprint } from '../server/plugins/auth';
 import { isDatabaseUnavailable } from '../server/plugins/errors';
-import { createTestApp, TEST_SECRET } from './helpers/app';
+import { createTestApp, listUrl, TEST_SECRET } from './helpers/app';
 import { createTestDb } from './helpers/db';
 
 // Faults from outside the code: a database that goes away, clients that stall, sessions
@@ -83,7 +83,27 @@ describe('a database that cannot be reached (defect 3)', () => {
       wrapped(Object.assign(new Error('duplicate key'), { code: '23505' })),
       wrapped(Object.assign(new Error('syntax error'), { code: '42601' })),
       new Error('something else'),
+      // drizzle's wrapper quotes the request's values: a client's text is not the driver speaking.
+      Object.assign(new Error('Failed query: select $1\nparams: connection refused'), { cause: Object.assign(new Error('out of range'), { code: '22003' }) }),
+      Object.assign(new Error('Failed query: select $1\nparams: Connection terminated unexpectedly'), { cause: new Error('invalid input') }),
     ]) expect(isDatabaseUnavailable(e), e.message).toBe(false);
+  });
+
+  it('a client whose filter quotes a connection error gets its own 400, not a database outage', async () => {
+    const { logger, lines } = spyLogger();
+    const app = await appOn(shared, { logger });
+    try {
+      const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: loginPayload });
+      const authz = { authorization: `Bearer ${login.json().token}` };
+      for (const filter of [{ id: 99_999_999_999, q: 'connection refused' }, { id: [1, 99_999_999_999], q: 'Connection terminated' }]) {
+        const res = await app.inject({ url: listUrl('households', { filter }), headers: authz });
+        expect(res.statusCode, JSON.stringify(filter)).toBe(400);
+        expect(res.json().error_codes.id.code).toBe('too_big');
+      }
+      expect(lines.filter((l) => /database/i.test(l.msg) && l.level >= 40)).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('answers 503 DATABASE_UNAVAILABLE with Retry-After on every route, and logs it once', async () => {

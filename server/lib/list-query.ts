@@ -3,7 +3,10 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
 import { fieldError, fieldErrors, fromZodIssue, validationError, type FieldError } from './errors';
-import { hasLoneSurrogate } from './zod-fields';
+import { hasLoneSurrogate, id } from './zod-fields';
+
+/** An id in a filter arrives as a number or a numeric string; the same bounds as every id. */
+const idValue = z.coerce.number().pipe(id);
 
 /** react-admin's list contract (ra-data-simple-rest): JSON-encoded sort, range and filter. */
 export const listQuerySchema = z.object({
@@ -146,7 +149,7 @@ function filterTerm(spec: ListSpec, key: string, value: unknown): Term | FieldEr
     return charCols.length ? { ...term, chars: { columns: charCols, needle } } : term;
   }
   const rangeMatch = /^(.+)_(gte|lte)$/.exec(key);
-  const base = key === 'id' ? { column: spec.idColumn, value: z.coerce.number().int().positive(), kind: 'eq' as const } : own(spec.filters, key);
+  const base = key === 'id' ? { column: spec.idColumn, value: idValue, kind: 'eq' as const } : own(spec.filters, key);
   if (!base && rangeMatch) {
     const f = own(spec.filters, rangeMatch[1]);
     if (!f || f.kind !== 'range') return notFilter();

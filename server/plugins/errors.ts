@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { DbHandle } from '../../db/client';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { mapDbError, type ConstraintFields } from '../lib/db-errors';
+import { mapDbError, pgErrorOf, type ConstraintFields } from '../lib/db-errors';
 import { AppError, errorBody, errorBodyProblem, fromZodIssues, type ErrorBody, type ErrorCode, type FieldErrors } from '../lib/errors';
 
 type FastifyZodIssue = { instancePath: string; message: string; keyword: string; params: Record<string, unknown> };
@@ -50,11 +50,17 @@ const connectionMessages = [
  * and a closed PGlite. drizzle wraps the driver's error, so the causes are walked too.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  // A database that answered with a SQLSTATE was reached: the code alone decides.
+  const answered = pgErrorOf(err);
+  if (answered) return /^(57P0[123]|08[0-9A-Z]{3})$/.test(answered.code ?? '');
   let e: unknown = err;
   for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const c = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof c.code === 'string' && (connectionCodes.has(c.code) || /^(57P0[123]|08[0-9A-Z]{3})$/.test(c.code))) return true;
-    if (typeof c.message === 'string' && connectionMessages.some((re) => re.test(c.message as string))) return true;
+    if (typeof c.code === 'string' && connectionCodes.has(c.code)) return true;
+    // drizzle's wrapper ("Failed query: ... params: ...") quotes the request's own values:
+    // only the driver's messages are read.
+    const wrapper = typeof c.message === 'string' && c.message.startsWith('Failed query:');
+    if (!wrapper && typeof c.message === 'string' && connectionMessages.some((re) => re.test(c.message as string))) return true;
     // Node's AggregateError (a host with several addresses, all refusing).
     if (Array.isArray(c.errors) && c.errors.some((x) => isDatabaseUnavailable(x))) return true;
     e = c.cause;
