@@ -44,7 +44,7 @@ export async function createBenchAdmin(h: DbHandle, unionId: number, username = 
   await h.db.execute(sql`
     INSERT INTO users (union_id, username, password_hash, display_name, role)
     VALUES (${unionId}, ${username}, ${await hashPassword(password)}, 'bench', 'union_admin')
-    ON CONFLICT ((lower(username))) DO UPDATE SET password_hash = EXCLUDED.password_hash, union_id = EXCLUDED.union_id`);
+    ON CONFLICT ((lower(username))) DO UPDATE SET password_hash = EXCLUDED.password_hash, union_id = EXCLUDED.union_id, active = true`);
   return password;
 }
 

@@ -9,7 +9,7 @@ import { createDb, withDatabase, type Db } from '../db/client';
 import { listStatement } from '../server/lib/crud.repository';
 import { parseListQuery, type Term } from '../server/lib/list-query';
 import { householdResource } from '../server/modules/org/org.resources';
-import { hashPassword } from '../server/modules/auth/auth.passwords';
+import { createBenchAdmin, median, waitReady } from './bench-audit';
 import { flag } from './cli';
 import { generateBulk } from './generate-data';
 
@@ -49,26 +49,12 @@ async function prepare() {
   const t0 = performance.now();
   const { unionId } = await generateBulk(h.db, households);
   console.log(`data ready in ${Math.round(performance.now() - t0)} ms`);
-  const password = randomBytes(12).toString('base64url');
-  await h.db.execute(sql`
-    INSERT INTO users (union_id, username, password_hash, display_name, role)
-    VALUES (${unionId}, 'bench.admin', ${await hashPassword(password)}, 'bench', 'union_admin')
-    ON CONFLICT ((lower(username))) DO UPDATE SET password_hash = EXCLUDED.password_hash, union_id = EXCLUDED.union_id, active = true`);
+  const password = await createBenchAdmin(h, unionId);
   const v = await h.db.execute<{ id: number }>(sql`SELECT id FROM villages WHERE union_id = ${unionId} ORDER BY id LIMIT 1 OFFSET 2`);
   const counted = await h.db.execute<{ n: number; mid: number }>(sql`
     SELECT count(*)::int AS n, (percentile_disc(0.5) WITHIN GROUP (ORDER BY id))::int AS mid FROM households WHERE union_id = ${unionId}`);
   await h.close();
   return { password, unionId, villageId: Number(v.rows[0].id), count: Number(counted.rows[0].n), midId: Number(counted.rows[0].mid) };
-}
-
-async function waitReady(base: string) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/api/ready`)).ok) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become ready');
 }
 
 interface Result { rps: number; p50: number; p99: number; errors: number }
@@ -117,8 +103,6 @@ function pgbench(script: string, defines: string[], clients: number): number {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 const data = await prepare();
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
   env: {
@@ -134,7 +118,7 @@ const qs = (o: { sort?: unknown; range?: unknown; filter?: unknown }) => {
   return p.toString();
 };
 try {
-  await waitReady(base);
+  await waitReady(base, server);
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench.admin', password: data.password }),
   });

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../../db/schema/index';
 import { hashPassword } from '../../server/modules/auth/auth.passwords';
 
@@ -54,18 +55,21 @@ export async function makeHousehold(db: Db, village: Village, overrides: Overrid
   return row;
 }
 
-/** `count` households in one village, inserted in batches; `overrides` may depend on the index. */
-export async function makeHouseholds(
-  db: Db,
-  village: Village,
-  count: number,
-  overrides: Overrides<typeof households> | ((i: number) => Overrides<typeof households>) = {},
-): Promise<Household[]> {
-  const values = Array.from({ length: count }, (_, i) => householdValues(village, typeof overrides === 'function' ? overrides(i) : overrides));
-  const out: Household[] = [];
-  for (let i = 0; i < values.length; i += 1000) out.push(...(await db.insert(households).values(values.slice(i, i + 1000)).returning()));
+/** Overrides for each of `count` rows: the same for all, or depending on the index. */
+type ManyOverrides<T> = T | ((i: number) => T);
+
+/** `count` rows built by `build(i)`, inserted 1,000 at a time. */
+async function insertMany<R>(db: Db, table: PgTable, count: number, build: (i: number) => object): Promise<R[]> {
+  const values = Array.from({ length: count }, (_, i) => build(i));
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += 1000) out.push(...((await db.insert(table).values(values.slice(i, i + 1000) as never).returning()) as R[]));
   return out;
 }
+const nth = <T extends object>(overrides: ManyOverrides<T>, i: number): T => (typeof overrides === 'function' ? overrides(i) : overrides);
+
+/** `count` households in one village, inserted in batches; `overrides` may depend on the index. */
+export const makeHouseholds = (db: Db, village: Village, count: number, overrides: ManyOverrides<Overrides<typeof households>> = {}) =>
+  insertMany<Household>(db, households, count, (i) => householdValues(village, nth(overrides, i)));
 
 /** A person of a household, or (given a village) a villager outside any household. */
 const personValues = (owner: Village | Household, overrides: Overrides<typeof people>) => {
@@ -79,17 +83,8 @@ export async function makePerson(db: Db, owner: Village | Household, overrides: 
   return row;
 }
 
-export async function makePeople(
-  db: Db,
-  owner: Village | Household,
-  count: number,
-  overrides: Overrides<typeof people> | ((i: number) => Overrides<typeof people>) = {},
-): Promise<Person[]> {
-  const values = Array.from({ length: count }, (_, i) => personValues(owner, typeof overrides === 'function' ? overrides(i) : overrides));
-  const out: Person[] = [];
-  for (let i = 0; i < values.length; i += 1000) out.push(...(await db.insert(people).values(values.slice(i, i + 1000)).returning()));
-  return out;
-}
+export const makePeople = (db: Db, owner: Village | Household, count: number, overrides: ManyOverrides<Overrides<typeof people>> = {}) =>
+  insertMany<Person>(db, people, count, (i) => personValues(owner, nth(overrides, i)));
 
 /**
  * A household's plot, or (given a village) a collective one: the tenure follows the owner,
