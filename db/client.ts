@@ -73,7 +73,7 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
-  const db = drizzlePg(pool, { schema });
+  const db = withCommitHooks(drizzlePg(pool, { schema }));
   return {
     db,
     kind: 'postgres',
@@ -255,6 +255,35 @@ class SessionPool extends pg.Pool {
       }
     })();
   }
+}
+
+/** Callbacks to run once a transaction has committed (see afterCommit). */
+const commitHooks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `fn` once `tx` has committed (at once when `tx` is not a top-level transaction of a
+ * database made by createDb): what others may cache must be forgotten after the commit, not
+ * before, or a reader between the two would cache the old state again.
+ */
+export function afterCommit(tx: DbOrTx, fn: () => void) {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.push(fn);
+  else fn();
+}
+
+/** db.transaction, running the afterCommit callbacks of a transaction that committed. */
+function withCommitHooks(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = (async (run: (tx: Tx) => Promise<unknown>, config?: unknown) => {
+    const hooks: (() => void)[] = [];
+    const result = await transaction(async (tx) => {
+      commitHooks.set(tx, hooks);
+      return run(tx);
+    }, config as never);
+    for (const hook of hooks) hook();
+    return result;
+  }) as Db['transaction'];
+  return db;
 }
 
 const heldLocks = new Set<string>();
@@ -461,7 +490,7 @@ async function createEmbeddedDb(opts: CreateDbOptions): Promise<DbHandle> {
     void endPool();
   });
 
-  const db = drizzlePg(pool, { schema });
+  const db = withCommitHooks(drizzlePg(pool, { schema }));
   let dumpSeq = 0;
   let closed: Promise<void> | undefined;
 

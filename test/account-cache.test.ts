@@ -130,3 +130,23 @@ describe('cached counts', () => {
     else expect(await totalNow()).toBe(before);
   });
 });
+
+describe('what a change announces', () => {
+  it('a sign-in announces a write to users but no account change; a changed name announces both', async () => {
+    const heard: string[] = [];
+    const listener = await t.db.listen('coop_changes', (p) => heard.push(p), () => {});
+    try {
+      const { user } = await member();
+      await expect.poll(() => heard.includes('write:users')).toBe(true); // the sign-in's audit row
+      heard.length = 0;
+      const again = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: DEMO_PASSWORD } });
+      expect(again.statusCode).toBe(200);
+      await expect.poll(() => heard).toContain('write:users');
+      expect(heard.filter((p) => p.startsWith('account:'))).toEqual([]);
+      await t.db.db.execute(sql`UPDATE users SET display_name = '改名' WHERE id = ${user.id}`);
+      await expect.poll(() => heard).toContain(`account:${user.id}`);
+    } finally {
+      await listener.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedHolder, withPriority, type DbHandle } from '../db/client';
+import { afterCommit, embeddedHolder, withPriority, type DbHandle } from '../db/client';
 import { users } from '../db/schema/index';
 import { createTestDb } from './helpers/db';
 
@@ -178,5 +178,22 @@ describe('the embedded folder lock', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('afterCommit', () => {
+  it('runs after a transaction commits, never for one that rolls back, and at once outside a transaction', async () => {
+    const ran: string[] = [];
+    await h.db.transaction(async (tx) => {
+      afterCommit(tx, () => ran.push('committed'));
+      expect(ran).toEqual([]);
+    });
+    expect(ran).toEqual(['committed']);
+    await expect(h.db.transaction(async (tx) => {
+      afterCommit(tx, () => ran.push('rolled back'));
+      throw new Error('no');
+    })).rejects.toThrow('no');
+    afterCommit(h.db, () => ran.push('no transaction'));
+    expect(ran).toEqual(['committed', 'no transaction']);
   });
 });

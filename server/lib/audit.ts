@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client';
+import { afterCommit, type DbOrTx } from '../../db/client';
 import { accountChanged, bumpWriteGeneration } from './changes';
 import type { AuthUser } from './policy';
 
@@ -48,8 +48,10 @@ export async function writeAudit(tx: DbOrTx, actor: AuditActor, entry: AuditEntr
     SELECT ${actor.union_id}, ${actor.user?.id ?? null}, ${actor.user?.username ?? actor.system ?? null}, ${entry.action},
            ${entry.resource}, ${String(entry.record_id)}, ${before}::jsonb, ${after}::jsonb, ${actor.requestId ?? null}
     WHERE pg_current_xact_id() IS NOT NULL`);
-  // Counts cached before this write are stale (again after commit, when the NOTIFY arrives).
-  bumpWriteGeneration();
-  // This instance forgets the account now; every instance does again at commit (NOTIFY).
-  if (entry.resource === 'users') accountChanged(Number(entry.record_id));
+  // Once committed, this instance forgets what the write made stale; the others when the
+  // NOTIFY sent by the same commit arrives (migration 0005).
+  afterCommit(tx, () => {
+    bumpWriteGeneration(entry.resource);
+    if (entry.resource === 'users') accountChanged(Number(entry.record_id));
+  });
 }

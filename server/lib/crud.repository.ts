@@ -1,9 +1,9 @@
 import { asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client';
-import { writeGeneration } from './changes';
+import { changesLive, writeGeneration } from './changes';
 import {
-  cappedCountExpr, EXACT_COUNT_CAP, estimateRows, paramsOf, parseListQuery, shapeOf, TtlCache, whereOf, type ListQuery, type Term,
+  countRows, EXACT_COUNT_CAP, estimateRows, paramsOf, parseListQuery, shapeOf, TtlCache, whereOf, type ListQuery, type Term,
 } from './list-query';
 import type { ResourceDef, Row } from './resource';
 
@@ -71,14 +71,14 @@ async function totalOf(db: Db, def: ResourceDef, terms: Term[], shape: string): 
   let cache = counts.get(db);
   if (!cache) counts.set(db, (cache = new TtlCache(COUNT_TTL_MS)));
   const key = `${def.name}|${shape}|${JSON.stringify(terms.map((t) => t.value ?? null))}`;
-  const countKey = `${key}|${writeGeneration()}`;
+  const countKey = `${key}|${writeGeneration(def.name)}`;
   const cached = cache.get(countKey);
   if (cached !== undefined) return cached;
   const estimate = await estimateRows(db, def.table, () => whereOf(terms), key);
   if (estimate > EXACT_COUNT_CAP) return estimate;
-  const res = await db.execute<{ n: number }>(sql`SELECT ${cappedCountExpr(def.table, whereOf(terms))} AS n`);
-  const total = Number(res.rows[0]?.n ?? 0);
-  cache.set(countKey, total);
+  const total = await countRows(db, def.table, whereOf(terms));
+  // Kept only while another instance's write would be heard of.
+  if (changesLive()) cache.set(countKey, total);
   return total;
 }
 

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db, DbHandle, Listener } from '../../db/client';
-import { bumpWriteGeneration, onAccountChange } from '../lib/changes';
+import { bumpWriteGeneration, onAccountChange, setChangesLive } from '../lib/changes';
 import { users } from '../../db/schema/index';
 import { unauthorized } from '../lib/errors';
 import type { AuthUser } from '../lib/policy';
@@ -122,14 +122,17 @@ export class AccountCache {
   setLive(live: boolean) {
     this.live = live;
     this.invalidate();
+    // Counts are cached on the same condition: they are told of other instances' writes the same way.
+    setChangesLive(live);
   }
 }
 
 /** Applies one coop_changes notification: `account:<id>` or `write`. */
 export function applyChange(cache: AccountCache, payload: string) {
-  bumpWriteGeneration();
-  const m = /^account:(\d+)$/.exec(payload);
-  if (m) cache.invalidate(Number(m[1]));
+  const account = /^account:(\d+)$/.exec(payload);
+  if (account) cache.invalidate(Number(account[1]));
+  const write = /^write:(.+)$/.exec(payload);
+  if (write) bumpWriteGeneration(write[1]);
 }
 
 /** The columns authentication reads of an account (with the credential and `active`). */
