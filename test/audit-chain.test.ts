@@ -98,8 +98,9 @@ describe('the append-only guard', () => {
       SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'audit_log' AND table_schema = 'public'`)).rows.map((r) => r.c);
     const [{ src }] = (await db.execute<{ src: string }>(sql`SELECT prosrc AS src FROM pg_proc WHERE proname = 'audit_log_refuse_change'`)).rows;
     for (const c of columns.filter((c) => !['seal', 'seal_prev_id'].includes(c))) {
-      expect(src, c).toContain(`NEW.${c},`.replace(/,$/, ''));
-      expect(src, c).toContain(`OLD.${c}`);
+      // Whole names: a column named record is not found in NEW.record_id.
+      expect(src, c).toMatch(new RegExp(`\\bNEW\\.${c}\\b`));
+      expect(src, c).toMatch(new RegExp(`\\bOLD\\.${c}\\b`));
     }
   });
 });

@@ -134,8 +134,8 @@ describe('a dropped connection', () => {
 });
 
 describe('priority on the embedded database', () => {
-  it('runs work marked withPriority before the queries already queued on its one connection', async () => {
-    if (h.kind !== 'pglite') return; // PostgreSQL has a connection per request: nothing to reorder
+  // PostgreSQL has a connection per request: nothing to reorder.
+  it.skipIf(Boolean(process.env.DATABASE_URL))('runs work marked withPriority before the queries already queued on its one connection', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let holding!: () => void;
@@ -160,8 +160,7 @@ describe('priority on the embedded database', () => {
 });
 
 describe('the embedded folder lock', () => {
-  it('counts a killed process that is not reaped yet (a zombie) as gone, so a restart after a crash takes the folder', async () => {
-    if (process.platform !== 'linux') return;
+  it.skipIf(process.platform !== 'linux')('counts a killed process that is not reaped yet (a zombie) as gone, so a restart after a crash takes the folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coop-lock-'));
     try {
       const child = spawn('sleep', ['60']);

@@ -84,15 +84,18 @@ describe('graceful shutdown', () => {
     const other = { app, db };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => (entered = r));
     // A handler still working when the shutdown starts (a slow query, say).
     other.app.get('/api/test-slow', async () => {
+      entered();
       await gate;
       return { done: true };
     });
     await other.app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(other.app.server.address() as { port: number }).port}`;
     const inFlight = fetch(`${base}/api/test-slow`);
-    await new Promise((r) => setTimeout(r, 100));
+    await inHandler;
     const closing = other.app.close();
     release();
     const res = await inFlight;

@@ -130,9 +130,7 @@ describe('Idempotency-Key', () => {
     gate = new Promise((r) => (open = r));
     const first = poke('admin', ids.cj, 'slow', 'key-in-flight');
     // Let the first request claim its key and reach the gate.
-    for (let i = 0; i < 50 && !(await t.db.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'key-in-flight'))).length; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await expect.poll(async () => (await t.db.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, 'key-in-flight'))).length).toBe(1);
     const during = await poke('admin', ids.cj, 'slow', 'key-in-flight');
     expect(during.statusCode).toBe(409);
     expect(during.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_FLIGHT' });

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../db/schema/index';
 import { createTestApp, type TestContext } from './helpers/app';
@@ -147,7 +147,7 @@ describe('sign-in', () => {
     const m = await member();
     const stamped = await reloadUser(t.db.db, m.user.id);
     expect(stamped.last_login_at).toBeInstanceOf(Date);
-    const [entry] = await t.db.db.select().from(auditLog).where(eq(auditLog.record_id, String(m.user.id)));
+    const [entry] = await trailOf(m.user.id);
     expect(entry).toMatchObject({ action: 'login', resource: 'users', user_id: m.user.id, username: m.user.username, before: { last_login_at: null } });
     expect((entry.after as { last_login_at: string }).last_login_at).toEqual(expect.any(String));
     expect(entry.request_id).toEqual(expect.any(String));

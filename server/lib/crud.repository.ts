@@ -27,6 +27,9 @@ let statementSeq = 0;
  */
 export const MAX_PREPARED_SHAPES = 200;
 
+/** How many shapes hold a named statement on this database (at most MAX_PREPARED_SHAPES). */
+export const namedShapes = (db: DbOrTx): number => statements.get(db)?.size ?? 0;
+
 function prepared(db: DbOrTx, key: string, build: (name: string) => Prepared): Prepared {
   let byKey = statements.get(db);
   if (!byKey) statements.set(db, (byKey = new Map()));

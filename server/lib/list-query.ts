@@ -251,9 +251,6 @@ export class TtlCache<V> {
     if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
     this.map.set(key, { value, until: Date.now() + this.ttlMs });
   }
-  clear() {
-    this.map.clear();
-  }
 }
 
 /** Per database: two databases in one process (tests, tools) never share an estimate. */

@@ -1,9 +1,9 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
 import { fieldError, fieldErrors, forbidden } from './errors';
-import type { ListSpec, Term } from './list-query';
+import { whereOf, type ListSpec, type Term } from './list-query';
 import type { AuthUser, Scope } from './policy';
 
 export type Row = Record<string, unknown>;
@@ -51,14 +51,7 @@ export type Operation = (typeof operations)[number];
 export const serves = (def: ResourceDef, op: Operation): boolean => (def.operations ?? operations).includes(op);
 
 /** The row filter that keeps a scoped user inside their union and scope. */
-export function scopeCondition(def: ResourceDef, user: AuthUser, scope: Scope): SQL {
-  const inUnion = eq(def.columns.union_id, user.union_id);
-  if (scope === 'union') return inUnion;
-  const column = def.scopeColumns[scope];
-  const value = scopeValue(user, scope);
-  if (!column || value == null) throw forbidden(`Your role may not reach ${def.name}`);
-  return and(inUnion, eq(column, value))!;
-}
+export const scopeCondition = (def: ResourceDef, user: AuthUser, scope: Scope): SQL => whereOf(scopeTerms(def, user, scope));
 
 /** The same filter as terms, for statements built once per shape (lists, one by id). */
 export function scopeTerms(def: ResourceDef, user: AuthUser, scope: Scope): Term[] {
