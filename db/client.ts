@@ -374,7 +374,6 @@ function lockFolder(dir: string): () => void {
  */
 async function createEmbeddedDb(opts: CreateDbOptions): Promise<DbHandle> {
   const where = opts.pgliteDir ?? 'memory';
-  embeddedOpen++;
   // Bytes read from a Blob here are handed over to the thread; a caller's array is copied (it may use it again).
   const ownBytes = opts.loadDataDir instanceof Blob;
   const load = opts.loadDataDir instanceof Blob ? new Uint8Array(await opts.loadDataDir.arrayBuffer()) : opts.loadDataDir;
@@ -387,12 +386,17 @@ async function createEmbeddedDb(opts: CreateDbOptions): Promise<DbHandle> {
     unlock();
     throw err;
   }
+  let cleaned = false;
   const cleanup = () => {
+    if (cleaned) return;
+    cleaned = true;
+    embeddedOpen--;
     forget();
     rmSync(socketDir, { recursive: true, force: true });
     unlock();
   };
   const forget = cleanupOnExit(cleanup);
+  embeddedOpen++;
 
   let worker: Worker;
   try {

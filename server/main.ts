@@ -60,18 +60,22 @@ async function main() {
   ]);
   const db = await opening;
   // An empty embedded database (new, or left empty by an interrupted first start) gets the demo.
-  if (config.embedded && !(await hasAnyUnion(db.db))) {
+  const seeding = config.embedded && !(await hasAnyUnion(db.db));
+  if (seeding) {
     logger.info('empty data folder: seeding the demo union');
     const seeded = await seedDemo(db.db);
     logger.info(seeded.counts, 'demo union seeded');
   }
 
   // Before listening, so the banner follows "ready" at once: the demo accounts still on the
-  // demo password (an Argon2 check each, off this thread, while the app is built); the others
-  // print "(password changed)".
-  const demoCheck = (async () => config.embedded && (await hasDemoUnion(db.db))
-    ? { unchanged: await demoAccountsStillOnPassword(db.db, demoAccounts.map((a) => a.username), DEMO_PASSWORD) }
-    : undefined)();
+  // demo password (just seeded: all of them; otherwise an Argon2 check each, off this thread,
+  // while the app is built); the others print "(password changed)".
+  const demoUsernames = demoAccounts.map((a) => a.username);
+  const demoCheck = (async () => {
+    if (seeding) return { unchanged: new Set(demoUsernames) };
+    if (!config.embedded || !(await hasDemoUnion(db.db))) return undefined;
+    return { unchanged: await demoAccountsStillOnPassword(db.db, demoUsernames, DEMO_PASSWORD) };
+  })();
   demoCheck.catch(() => {}); // awaited below
 
   const app = await buildApp({ db, config, logger, modules: appModules });
@@ -89,11 +93,8 @@ async function main() {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const baseUrl = `http://${shownHost}:${(app.server.address() as { port: number }).port}`;
   logger.info({ ms: Math.round(performance.now() - started), database: db.kind }, `ready on ${baseUrl}`);
-  if (demo) console.log(demoBanner(baseUrl, { unchanged: demo.unchanged, localOnly: !env.HOST && isLoopback(config.host) }));
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  // The demo (embedded) listens on 127.0.0.1 unless HOST says otherwise.
+  if (demo) console.log(demoBanner(baseUrl, { unchanged: demo.unchanged, localOnly: !env.HOST }));
 }
 
 main().catch((err) => {

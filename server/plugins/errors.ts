@@ -138,17 +138,23 @@ export default fp(async function errorsPlugin(app: FastifyInstance, opts: Errors
     app.log.warn({ err }, 'database unavailable: answering 503 until it is back');
     if (!opts.db) return;
     const db = opts.db;
-    probe = setInterval(async () => {
-      if (!down || !(await db.ping())) return;
-      down = false;
-      clearInterval(probe);
-      probe = undefined;
-      app.log.info('database reachable again');
-    }, opts.probeIntervalMs ?? 2000);
-    probe.unref();
+    // The next ping is scheduled when this one has ended: an unreachable database that makes
+    // a ping wait (up to the pool's 5 s) never has several pending.
+    const schedule = () => {
+      probe = setTimeout(async () => {
+        if (!down) return;
+        if (!(await db.ping())) return schedule();
+        down = false;
+        probe = undefined;
+        app.log.info('database reachable again');
+      }, opts.probeIntervalMs ?? 2000);
+      probe.unref();
+    };
+    schedule();
   };
   app.addHook('onClose', async () => {
-    if (probe) clearInterval(probe);
+    down = false; // a ping still running schedules no other
+    if (probe) clearTimeout(probe);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -47,7 +47,7 @@ export async function demoAccountsStillOnPassword(db: Db, usernames: readonly st
     .select({ username: users.username, password_hash: users.password_hash, active: users.active })
     .from(users)
     .where(inArray(users.username, [...usernames]));
-  const unchanged = new Set<string>();
-  for (const r of rows) if (r.active && (await verifyPassword(r.password_hash, password))) unchanged.add(r.username);
-  return unchanged;
+  // Argon2 runs on libuv's thread pool: the checks run side by side.
+  const still = await Promise.all(rows.map(async (r) => r.active && (await verifyPassword(r.password_hash, password))));
+  return new Set(rows.filter((_, i) => still[i]).map((r) => r.username));
 }
