@@ -1,10 +1,8 @@
 import KeyIcon from '@mui/icons-material/Key';
-import { Box, Button, Card, CardContent, ListItemIcon, ListItemText, MenuItem, Stack, Typography, type MenuItemProps } from '@mui/material';
-import { forwardRef } from 'react';
+import { Box, Button, Card, CardContent, Stack, Typography } from '@mui/material';
 import {
   Form,
   HttpError,
-  LinkBase,
   PasswordInput,
   SaveButton,
   Title,
@@ -13,14 +11,13 @@ import {
   useDataProvider,
   useNavigate,
   useNotify,
-  usePermissions,
   useTranslate,
-  useUserMenu,
   type Validator,
 } from 'react-admin';
 import { readSession, writeSession } from '../auth/session';
 import type { AppDataProvider } from '../dataProvider';
 import { canRun, type Permissions, type Session } from '../types';
+import { userMenuLink } from './UserMenuLink';
 
 export const CHANGE_PASSWORD_PATH = '/change-password';
 
@@ -132,24 +129,5 @@ export const ChangePassword = () => {
 };
 
 /** The user menu's entry to the screen, for the roles that may change their password. */
-export const ChangePasswordMenuItem = forwardRef<HTMLAnchorElement, MenuItemProps<'a'>>((props, ref) => {
-  const userMenu = useUserMenu();
-  const translate = useTranslate();
-  const { permissions } = usePermissions<Permissions>();
-  if (!mayChangePassword(permissions)) return null;
-  return (
-    <MenuItem
-      {...props}
-      ref={ref}
-      component={LinkBase}
-      to={CHANGE_PASSWORD_PATH}
-      onClick={() => userMenu?.onClose()}
-    >
-      <ListItemIcon>
-        <KeyIcon fontSize="small" />
-      </ListItemIcon>
-      <ListItemText>{translate('app.password.menu')}</ListItemText>
-    </MenuItem>
-  );
-});
-ChangePasswordMenuItem.displayName = 'ChangePasswordMenuItem';
+export const ChangePasswordMenuItem = userMenuLink('ChangePasswordMenuItem', <KeyIcon fontSize="small" />, 'app.password.menu',
+  (permissions) => (mayChangePassword(permissions) ? CHANGE_PASSWORD_PATH : null));

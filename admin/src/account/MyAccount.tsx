@@ -1,9 +1,7 @@
 import AccountIcon from '@mui/icons-material/AccountCircle';
-import { ListItemIcon, ListItemText, MenuItem, type MenuItemProps } from '@mui/material';
-import { forwardRef } from 'react';
-import { LinkBase, usePermissions, useTranslate, useUserMenu } from 'react-admin';
 import { readSession } from '../auth/session';
 import { canDo, type Permissions } from '../types';
+import { userMenuLink } from './UserMenuLink';
 
 /** Where the signed-in user's own account opens: its edit page when they may edit it, else its show page. */
 export const myAccountPath = (permissions: Permissions | undefined): string | null => {
@@ -13,19 +11,4 @@ export const myAccountPath = (permissions: Permissions | undefined): string | nu
 };
 
 /** 我的账号 in the user menu: the signed-in user's own users record. */
-export const MyAccountMenuItem = forwardRef<HTMLAnchorElement, MenuItemProps<'a'>>((props, ref) => {
-  const userMenu = useUserMenu();
-  const translate = useTranslate();
-  const { permissions } = usePermissions<Permissions>();
-  const to = myAccountPath(permissions);
-  if (!to) return null;
-  return (
-    <MenuItem {...props} ref={ref} component={LinkBase} to={to} onClick={() => userMenu?.onClose()}>
-      <ListItemIcon>
-        <AccountIcon fontSize="small" />
-      </ListItemIcon>
-      <ListItemText>{translate('app.account.menu')}</ListItemText>
-    </MenuItem>
-  );
-});
-MyAccountMenuItem.displayName = 'MyAccountMenuItem';
+export const MyAccountMenuItem = userMenuLink('MyAccountMenuItem', <AccountIcon fontSize="small" />, 'app.account.menu', myAccountPath);
