@@ -51,6 +51,20 @@ describe('sealing', () => {
     expect(await findingsOf(u)).toEqual([]);
   });
 
+  it('seals a backlog of several unions over several batches, leaving none of them behind', async () => {
+    const small = (await makeUnion(db)).id;
+    const large = (await makeUnion(db)).id;
+    await write(small, 0);
+    for (let i = 0; i < 8; i++) await write(large, i);
+    await write(small, 1);
+    const { sealed } = await sealPending(db, KEY, { batch: 3 });
+    expect(sealed).toBeGreaterThanOrEqual(10);
+    const left = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE seal IS NULL AND union_id IN (${small}, ${large})`);
+    expect(Number(left.rows[0].n)).toBe(0);
+    expect(await findingsOf(small)).toEqual([]);
+    expect(await findingsOf(large)).toEqual([]);
+  });
+
   it('seals every committed row in id order per union, linking each to the one before', async () => {
     const other = (await makeUnion(db)).id;
     for (let i = 0; i < 5; i++) {

@@ -39,16 +39,20 @@ export async function sealPending(db: Db, key: string, opts: SealOptions = {}): 
   }
   // One transaction per batch: a backlog (a first start after an upgrade) commits as it
   // goes. The tail is read again in each, under the lock, as another instance may have sealed.
-  const unions = await unionsWithUnsealed(db, maxId);
+  let unions = await unionsWithUnsealed(db, maxId);
   let sealed = 0;
   for (;;) {
+    // A union that gave fewer rows than asked is sealed up to maxId: later batches skip it.
+    const finished = new Set<number>();
     const n = await db.transaction(async (tx) => {
       if (!(await trySealLock(tx))) return -1;
       let done = 0;
       for (const unionId of unions) {
         let tail = await chainTail(tx, unionId);
         // Rows below the tail that are still unsealed were slipped in later: verify names them.
-        const rows = await unsealedAfter(tx, unionId, tail?.id ?? 0, maxId, batch - done);
+        const asked = batch - done;
+        const rows = await unsealedAfter(tx, unionId, tail?.id ?? 0, maxId, asked);
+        if (rows.length < asked) finished.add(unionId);
         const seals = rows.map((row) => {
           const seal = sealOf(key, tail, row);
           const out = { id: row.id, seal, prev: tail?.id ?? null };
@@ -61,6 +65,7 @@ export async function sealPending(db: Db, key: string, opts: SealOptions = {}): 
       return done;
     });
     if (n < 0) return { sealed, waited: running.length > 0 };
+    unions = unions.filter((u) => !finished.has(u));
     sealed += n;
     if (n < batch) return { sealed, waited: running.length > 0 };
   }
