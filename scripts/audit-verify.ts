@@ -1,11 +1,9 @@
-import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/client';
 import { parseEnv } from '../server/config';
 import { loadOrCreateSecret } from '../server/lib/secrets';
 import { sealPending, verifyChain } from '../server/modules/audit/audit.service';
-import { openConfiguredDb } from './cli';
+import { isMain, openConfiguredDb } from './cli';
 
 // `npm run audit:verify`: seals what is pending, then walks every union's audit chain and
 // names the first row that was altered, removed or inserted out of order. Exit 1 on a finding.
@@ -46,4 +44,4 @@ async function main() {
 }
 
 // Run as a command (tsx scripts/audit-verify.ts); imported by the tests, it only exports.
-if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (isMain(import.meta.url)) await main();

@@ -8,7 +8,7 @@ import { buildApp } from '../server/app';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 import { sealPending, verifyChain } from '../server/modules/audit/audit.service';
 import { appModules } from '../server/modules/index';
-import { flag } from './cli';
+import { flag, isMain } from './cli';
 import { generateBulk } from './generate-data';
 
 // `npm run bench:audit [-- --households 5000 --rounds 5 --writes 1000 --connections 4 --seal-every 1000 --rows 1000000]`
@@ -438,7 +438,7 @@ async function bench() {
   for (const [k, v] of table) console.log(`  ${k.padEnd(w)}  ${v}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   if (process.argv.includes('--serve')) await serve();
   else await bench();
 }

@@ -5,11 +5,11 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { createDb, pgliteDirOf } from '../db/client';
 import { createBenchAdmin, median, quantile } from './bench-audit';
-import { flag } from './cli';
+import { flag, isMain } from './cli';
 import { generateBulk } from './generate-data';
 
 // `npx tsx scripts/bench-embedded.ts [--households 20000 --duration 10 --connections 10]`
@@ -274,7 +274,7 @@ export async function benchEmbedded(opts: { households: number; duration: number
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (isMain(import.meta.url)) {
   await benchEmbedded({
     households: Number(flag('households', '20000')),
     duration: Number(flag('duration', '10')),

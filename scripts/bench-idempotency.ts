@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createDb, pgliteDirOf } from '../db/client';
 import {
-  addRound, createBenchAdmin, httpClient, login, median, ms, newSide, quantile, recreateDatabase, summary, waitReady, x,
+  addRound, createBenchAdmin, httpClient, login, median, ms, newSide, recreateDatabase, summary, waitReady, x,
   type Reply, type Req,
 } from './bench-audit';
 import { flag } from './cli';

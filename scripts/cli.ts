@@ -1,4 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createDb, pgliteDirOf, type DbHandle } from '../db/client';
 import { parseEnv } from '../server/config';
 
@@ -25,4 +27,15 @@ export async function openConfiguredDb(): Promise<{ handle: DbHandle }> {
 export function die(message: string): never {
   console.error(message);
   process.exit(1);
+}
+
+/** True when the module at `moduleUrl` is the script being run (not imported by a test or another script). */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
 }

@@ -1,13 +1,11 @@
-import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { fileURLToPath } from 'node:url';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { unions, users } from '../db/schema/index';
 import { writeAudit } from '../server/lib/audit';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 import { password as passwordRule, username as usernameRule } from '../server/modules/org/org.schemas';
-import { die, flag, openConfiguredDb } from './cli';
+import { die, flag, isMain, openConfiguredDb } from './cli';
 
 // `npm run create-admin -- --username alice [--display-name 张三] [--union-code LJZH --union-name 名称]`
 // The password comes from ADMIN_PASSWORD or is asked for; there is no default.
@@ -99,4 +97,4 @@ async function main() {
 }
 
 // Run as a command (tsx scripts/create-admin.ts); imported by the tests, it only exports.
-if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (isMain(import.meta.url)) await main();

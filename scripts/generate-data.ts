@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { flag, openConfiguredDb } from './cli';
+import { flag, isMain, openConfiguredDb } from './cli';
 
 // `npm run generate-data -- --households 100000`: bulk, realistic-sized data for benchmarks,
 // in its own union (code BENCH) so it never mixes with real records.
@@ -51,7 +51,7 @@ export async function generateBulk(db: Db, households: number): Promise<{ unionI
   return { unionId, households };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const n = Number(flag('households', '100000'));
   const { handle } = await openConfiguredDb();
   const t0 = performance.now();
