@@ -59,7 +59,7 @@ export interface CreateDbOptions {
   /** Folder of the embedded database; absent means in memory. */
   pgliteDir?: string;
   /** A PGlite data-dir dump to start from (tests reuse a migrated template). */
-  loadDataDir?: Blob | Uint8Array;
+  loadDataDir?: Uint8Array;
   poolMax?: number;
 }
 
@@ -374,9 +374,7 @@ function lockFolder(dir: string): () => void {
  */
 async function createEmbeddedDb(opts: CreateDbOptions): Promise<DbHandle> {
   const where = opts.pgliteDir ?? 'memory';
-  // Bytes read from a Blob here are handed over to the thread; a caller's array is copied (it may use it again).
-  const ownBytes = opts.loadDataDir instanceof Blob;
-  const load = opts.loadDataDir instanceof Blob ? new Uint8Array(await opts.loadDataDir.arrayBuffer()) : opts.loadDataDir;
+  const load = opts.loadDataDir;
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   const unlock = opts.pgliteDir ? lockFolder(opts.pgliteDir) : () => {};
   let socketDir: string;
@@ -402,7 +400,7 @@ async function createEmbeddedDb(opts: CreateDbOptions): Promise<DbHandle> {
   try {
     worker = new Worker(workerFile, {
       workerData: { dataDir: opts.pgliteDir, socketPath: join(socketDir, '.s.PGSQL.5432'), loadDataDir: load },
-      transferList: ownBytes && load?.buffer instanceof ArrayBuffer ? [load.buffer] : [],
+      // Copied to the thread (structured clone): the caller keeps its bytes.
       // Plain JavaScript: without the parent's flags (`--import tsx`), the thread starts sooner.
       execArgv: [],
       stderr: false,

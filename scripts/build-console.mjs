@@ -27,13 +27,21 @@ function stale() {
 function alive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch (err) {
+    return err.code === 'EPERM'; // another user's process: alive
+  }
+  try {
+    return !/^\d+ \(.*\) [ZX] /s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie holds nothing
   } catch {
-    return false;
+    return true;
   }
 }
 
+// A build takes seconds: a lock held this long belongs to a builder that is stuck or gone.
+const LOCK_PATIENCE_MS = 5 * 60_000;
+
 function takeLock() {
+  const giveUpAt = Date.now() + LOCK_PATIENCE_MS;
   for (;;) {
     try {
       mkdirSync(lock);
@@ -45,7 +53,7 @@ function takeLock() {
         holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
       } catch { /* being written */ }
       // A builder that died left its lock behind.
-      if (holder && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      if ((holder && !alive(holder)) || Date.now() > giveUpAt) rmSync(lock, { recursive: true, force: true });
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }

@@ -12,7 +12,7 @@ export async function createTestDb(): Promise<DbHandle> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const tar = readFileSync(inject('pgliteTemplate'));
-    return createDb({ loadDataDir: new Blob([tar]) });
+    return createDb({ loadDataDir: tar });
   }
   const name = `coop_test_${randomBytes(6).toString('hex')}`;
   const admin = await createDb({ databaseUrl: adminUrl(url), poolMax: 1 });

@@ -47,9 +47,8 @@ export default async function setup(project: TestProject) {
   const h = await createDb({});
   await h.migrate();
   await seedDemo(h.db);
-  const dump = new Blob([await h.dump()]);
   const file = join(dir, `pglite-template-${process.pid}.tar`);
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(file, await h.dump());
   await h.close();
   project.provide('pgliteTemplate', file);
   return () => rmSync(file, { force: true });
