@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app';
-import { appModules } from '../server/modules/index';
-import { createTestApp, DEMO_PASSWORD, listUrl, TEST_SECRET, totalOf, type TestContext } from './helpers/app';
+import { buildTestApp, createTestApp, DEMO_PASSWORD, listUrl, totalOf, type TestContext } from './helpers/app';
 import { makeUser } from './helpers/factories';
 
 // Accounts are cached by authentication, so every request does not re-read its account.
@@ -18,10 +16,7 @@ const onPostgres = Boolean(process.env.DATABASE_URL);
 beforeAll(async () => {
   // A cache that would keep an entry for an hour: only an invalidation can end it.
   t = await createTestApp({ accountCacheMs: 3_600_000 });
-  other = await buildApp({
-    db: t.db, modules: appModules, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 },
-    adminRoot: '/nonexistent-console', loginLimits: { perAccount: 1000, perAddress: 1000 }, accountCacheMs: 3_600_000,
-  });
+  other = await buildTestApp(t.db, { accountCacheMs: 3_600_000 });
   await other.ready();
 });
 afterAll(async () => {

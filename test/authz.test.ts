@@ -1,15 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../server/app';
 import type { AppModule } from '../server/lib/module';
 import type { Grant, Role } from '../server/lib/policy';
-import { appModules } from '../server/modules/index';
 import { resources } from './authz-matrix';
 import { cases, parseGrid } from './authz/cases';
 import { fixtures, locusOf, runCase, runCases } from './authz/run';
 import { buildWorld, withApp, type Rec, type World } from './authz/world';
-import { createTestApp, listUrl, TEST_SECRET, totalOf, type TestContext } from './helpers/app';
+import { appModules } from '../server/modules/index';
+import { buildTestApp, createTestApp, listUrl, totalOf, type TestContext } from './helpers/app';
 
 // The authorisation matrix: every case test/authz/cases.ts derives from the grid of
 // test/authz-matrix.ts (plus the exceptions kept there by hand), run by test/authz/run.ts
@@ -111,10 +110,7 @@ describe('scope holds beyond the matrix', () => {
 // through stays there (the one below lets nothing through: the village is still in use).
 describe('the matrix catches a policy that grants too much', () => {
   it('a manager may delete their village: the cases of that grant fail, and only they', async () => {
-    const mutant = await buildApp({
-      db: t.db, modules: widen('villages', 'coop_manager', { delete: 'village' }), config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 },
-      adminRoot: '/nonexistent-console', loginLimits: { perAccount: 1000, perAddress: 1000 },
-    });
+    const mutant = await buildTestApp(t.db, { modules: widen('villages', 'coop_manager', { delete: 'village' }) });
     try {
       const outcomes = await runCases(withApp(mutant, w), cases);
       const failed = outcomes.filter((o) => !o.ok).map((o) => o.case.name);

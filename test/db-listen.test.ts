@@ -50,14 +50,22 @@ describe('listen', () => {
     await until(() => got.length === 2);
     expect(got).toEqual(['1', '2']);
 
-    // Another channel is not delivered here.
-    await h.db.execute(sql`SELECT pg_notify(${channel()}, 'other')`);
+    // Another channel is not delivered here, nor anything after close: a witness listening to
+    // both tells when they have been delivered (notifications arrive in commit order).
+    const other = channel();
+    const witnessed: string[] = [];
+    const witness = await h.listen(other, (p) => witnessed.push(p), () => {});
+    const witnessCh = await h.listen(ch, (p) => witnessed.push(p), () => {});
+    await h.db.execute(sql`SELECT pg_notify(${other}, 'other')`);
     await l.close();
     expect(l.live).toBe(false);
     await h.db.execute(sql`SELECT pg_notify(${ch}, 'after close')`);
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => witnessed.length === 2);
+    expect(witnessed).toEqual(['other', 'after close']);
     expect(got).toEqual(['1', '2']);
     expect(live).toEqual([]);
+    await witness.close();
+    await witnessCh.close();
   });
 
   it('two listeners on one channel both receive; closing one leaves the other listening', async () => {

@@ -11,9 +11,7 @@ import {
   type FieldErrorCode,
 } from '../server/lib/errors';
 import { clientErrorHandler } from '../server/plugins/timeouts';
-import { buildApp } from '../server/app';
-import { appModules } from '../server/modules/index';
-import { createTestApp, listUrl, TEST_SECRET, type TestContext } from './helpers/app';
+import { buildTestApp, createTestApp, listUrl, type TestContext } from './helpers/app';
 import { makeHousehold, makeVillage, type Village } from './helpers/factories';
 
 // Every error the API sends carries a documented code: the top-level `code` from
@@ -241,9 +239,7 @@ describe('the console translates codes, not English text', () => {
 
 describe('a server that is stopping', () => {
   it('answers a request arriving during the close with 503 SHUTTING_DOWN, in the one error shape', async () => {
-    const app = await buildApp({
-      db: t.db, modules: appModules, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, adminRoot: '/nonexistent-console',
-    });
+    const app = await buildTestApp(t.db);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let stopping!: () => void;

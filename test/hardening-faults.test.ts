@@ -8,14 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../db/client';
 import { users } from '../db/schema/index';
 import { DEMO_PASSWORD, demoAccounts, demoBanner } from '../scripts/demo-seed';
-import { buildApp, type AppDeps } from '../server/app';
 import { listenHost, parseEnv, parseTrustProxy } from '../server/config';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
 import { demoAccountsStillOnPassword } from '../server/modules/auth/auth.service';
-import { appModules } from '../server/modules/index';
 import { fingerprint } from '../server/plugins/auth';
 import { isDatabaseUnavailable } from '../server/plugins/errors';
-import { createTestApp, listUrl, TEST_SECRET } from './helpers/app';
+import { buildTestApp, createTestApp, listUrl, TEST_SECRET } from './helpers/app';
 import { createTestDb } from './helpers/db';
 
 // Faults from outside the code: a database that goes away, clients that stall, sessions
@@ -42,14 +40,7 @@ function spyLogger() {
   return { logger: pino({ level: 'info' }, stream) as unknown as FastifyBaseLogger, lines };
 }
 
-function appOn(db: DbHandle, extra: Partial<AppDeps> = {}) {
-  return buildApp({
-    db, modules: appModules, adminRoot: '/nonexistent-console',
-    config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 },
-    loginLimits: { perAccount: 1000, perAddress: 1000 },
-    ...extra,
-  });
-}
+const appOn = buildTestApp;
 
 /**
  * One database copy serves every test here but the one that closes its handle: each app is

@@ -1,8 +1,6 @@
-import { appModules } from '../server/modules/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../server/config';
-import { buildApp } from '../server/app';
-import { createTestApp, TEST_SECRET, type TestContext } from './helpers/app';
+import { buildTestApp, createTestApp, type TestContext } from './helpers/app';
 import { createTestDb } from './helpers/db';
 
 let t: TestContext;
@@ -80,7 +78,7 @@ describe('readiness without a database', () => {
 describe('graceful shutdown', () => {
   it('finishes a request in flight while closing, and refuses new ones', async () => {
     const db = await createTestDb();
-    const app = await buildApp({ db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, modules: appModules, adminRoot: '/nonexistent-console' });
+    const app = await buildTestApp(db);
     const other = { app, db };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

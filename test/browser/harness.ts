@@ -4,9 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { DbHandle } from '../../db/client';
-import { buildApp } from '../../server/app';
-import { appModules } from '../../server/modules/index';
-import { DEMO_PASSWORD, TEST_SECRET } from '../helpers/app';
+import { buildTestApp, DEMO_PASSWORD } from '../helpers/app';
 import { createTestDb } from '../helpers/db';
 
 // What the browser tests share: Debian's Chromium, the built console (test/helpers/global-setup.ts
@@ -35,9 +33,7 @@ export interface ConsoleUnderTest {
 
 export async function startConsole(): Promise<ConsoleUnderTest> {
   const db = await createTestDb();
-  const app = await buildApp({
-    db, config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 }, modules: appModules, adminRoot: resolve('admin/dist'),
-  });
+  const app = await buildTestApp(db, { adminRoot: resolve('admin/dist') });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const browser = await chromium.launch({

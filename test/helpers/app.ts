@@ -15,9 +15,9 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<TestContext> {
-  const db = await createTestDb();
-  const app = await buildApp({
+/** The app as the tests build it on `db` (another instance on the same database, say): not ready yet. */
+export const buildTestApp = (db: DbHandle, overrides: Partial<AppDeps> = {}) =>
+  buildApp({
     db,
     modules: appModules,
     config: { jwtSecret: TEST_SECRET, tokenTtlSeconds: 1800 },
@@ -25,6 +25,10 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<T
     loginLimits: { perAccount: 1000, perAddress: 1000 },
     ...overrides,
   });
+
+export async function createTestApp(overrides: Partial<AppDeps> = {}): Promise<TestContext> {
+  const db = await createTestDb();
+  const app = await buildTestApp(db, overrides);
   await app.ready();
   const tokens = new Map<string, string>();
   return {
