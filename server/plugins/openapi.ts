@@ -43,9 +43,13 @@ export default fp(async function openapiPlugin(app: FastifyInstance, opts: Opena
   // metadata from one registry only: the ids go there too. Adding is idempotent, so apps
   // built again (tests) reuse them; an id already taken by another schema stays inline.
   const registry = z.globalRegistry;
-  const ids = (registry as unknown as { _idmap: Map<string, unknown> })._idmap;
   for (const [id, schema] of Object.entries(opts.schemas)) {
-    if (!registry.has(schema) && !ids.has(id)) registry.add(schema, { id });
+    if (registry.has(schema)) continue;
+    try {
+      registry.add(schema, { id });
+    } catch {
+      // zod refuses an id another schema holds: that one keeps it, this one stays inline.
+    }
   }
   const toObject = createJsonSchemaTransformObject({ schemaRegistry: registry });
   await app.register(swagger, {
