@@ -37,6 +37,9 @@ function annotate(doc: Doc): Doc {
   return doc;
 }
 
+/** The component ids this process has put in zod's global registry (zod itself accepts an id twice). */
+const componentIds = new Set<string>();
+
 /** OpenAPI generated from the routes' zod schemas: /api/openapi.json, browsable at /docs. */
 export default fp(async function openapiPlugin(app: FastifyInstance, opts: OpenapiOptions) {
   // zod keeps descriptions (`.describe`) in its global registry, and the document reads
@@ -44,12 +47,9 @@ export default fp(async function openapiPlugin(app: FastifyInstance, opts: Opena
   // built again (tests) reuse them; an id already taken by another schema stays inline.
   const registry = z.globalRegistry;
   for (const [id, schema] of Object.entries(opts.schemas)) {
-    if (registry.has(schema)) continue;
-    try {
-      registry.add(schema, { id });
-    } catch {
-      // zod refuses an id another schema holds: that one keeps it, this one stays inline.
-    }
+    if (registry.has(schema) || componentIds.has(id)) continue;
+    registry.add(schema, { id });
+    componentIds.add(id);
   }
   const toObject = createJsonSchemaTransformObject({ schemaRegistry: registry });
   await app.register(swagger, {
