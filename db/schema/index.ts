@@ -1,3 +1,5 @@
 export * from './org';
 export * from './audit';
 export * from './idempotency';
+export * from './production';
+export * from './storage';

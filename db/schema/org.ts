@@ -166,6 +166,8 @@ export const people = pgTable(
     }),
     check('people_birth_year_range', sql`${t.birth_year} IS NULL OR ${t.birth_year} BETWEEN 1900 AND 2100`),
     index('people_village_idx').on(t.union_id, t.village_id, t.id),
+    // Work records point at (village_id, person_id): a record is always in its person's village.
+    unique('people_village_id_id_key').on(t.village_id, t.id),
     index('people_household_idx').on(t.household_id),
     index('people_name_trgm').using('gin', sql`${t.name} gin_trgm_ops`),
     index('people_phone_trgm').using('gin', sql`${t.phone} gin_trgm_ops`),
@@ -214,6 +216,8 @@ export const plots = pgTable(
       sql`(${t.tenure} = 'household') = (${t.household_id} IS NOT NULL)`,
     ),
     index('plots_village_idx').on(t.union_id, t.village_id, t.id),
+    // Plantings point at (village_id, plot_id): a planting is always in its plot's village.
+    unique('plots_village_id_id_key').on(t.village_id, t.id),
     index('plots_household_idx').on(t.household_id),
     index('plots_name_trgm').using('gin', sql`${t.name} gin_trgm_ops`),
     index('plots_code_trgm').using('gin', sql`${t.code} gin_trgm_ops`),

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { crudService, type CrudDeps } from './crud.service';
+import { AppError } from './errors';
 import { errorSchema } from './http';
 import { listQuerySchema } from './list-query';
 import { serves, type ResourceDef, type Row, type WriteContext } from './resource';
@@ -46,6 +47,16 @@ export function registerCrudRoutes(app: FastifyInstance, deps: CrudDeps, def: Re
     onRequest: [app.authenticate],
     schema: { tags: [def.tag], summary: `Update one of ${def.name}`, security, params: idParams, body: def.update, response: { 200: def.record, ...errors } },
   }, async (req) => service.update(ctx(req), req.params.id, req.body as Row));
+
+  if (def.appendOnly) {
+    const refuse = async (_req: FastifyRequest, reply: FastifyReply) => {
+      reply.header('allow', serves(def, 'create') ? 'GET, POST' : 'GET');
+      throw new AppError(405, 'METHOD_NOT_ALLOWED', def.appendOnly as string);
+    };
+    const schema = { tags: [def.tag], security, params: idParams, response: { 405: errorSchema } };
+    r.put(`${base}/:id`, { onRequest: [app.authenticate], schema: { ...schema, summary: `Never: ${def.name} are kept as written` } }, refuse);
+    r.delete(`${base}/:id`, { onRequest: [app.authenticate], schema: { ...schema, summary: `Never: ${def.name} are kept as written` } }, refuse);
+  }
 
   if (serves(def, 'delete')) r.delete(`${base}/:id`, {
     onRequest: [app.authenticate],

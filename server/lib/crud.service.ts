@@ -88,6 +88,12 @@ export const auditChange = (tx: DbOrTx, ctx: WriteContext, def: ResourceDef, act
     before: before ? publicRow(def, before) : null, after: after ? publicRow(def, after) : null,
   });
 
+/** A row as the API returns it: hidden columns out, read-time fields in. */
+export const presented = (def: ResourceDef, row: Row): Row => {
+  const out = publicRow(def, row);
+  return def.present ? def.present(out) : out;
+};
+
 export function crudService(deps: CrudDeps, def: ResourceDef) {
   const { db, policies } = deps;
   const readScopeOf = (ctx: WriteContext) => scopeCondition(def, ctx.user, policies.require(ctx.user, def.name, 'read'));
@@ -96,13 +102,13 @@ export function crudService(deps: CrudDeps, def: ResourceDef) {
   return {
     async list(ctx: WriteContext, query: ListQuery) {
       const res = await listRows(db, def, query, readTermsOf(ctx));
-      return { ...res, rows: res.rows.map((r) => publicRow(def, r)) };
+      return { ...res, rows: res.rows.map((r) => presented(def, r)) };
     },
 
     async get(ctx: WriteContext, id: number) {
       const row = await getRow(db, def, id, readTermsOf(ctx));
       if (!row) throw notFound(def.name);
-      return publicRow(def, row);
+      return presented(def, row);
     },
 
     async create(ctx: WriteContext, input: Row) {

@@ -16,6 +16,15 @@ export const ERROR_CODES = [
   'IN_USE', // 409: other records still refer to the one being deleted
   'CONCURRENT_UPDATE', // 409: a serialization failure or deadlock; retry
   'IDEMPOTENCY_KEY_IN_FLIGHT', // 409
+  'PRE_HARVEST_INTERVAL', // 409: a pesticide's pre-harvest interval has not passed on the harvest date
+  'INSUFFICIENT_STOCK', // 409: more kilograms asked of a room than the lot has there
+  'CAPACITY_EXCEEDED', // 409: the room cannot hold that many more kilograms
+  'RESIDUE_TEST_FAILED', // 409: the lot's latest residue test failed; it cannot leave storage
+  'PLOT_AREA_EXCEEDED', // 409: the plot's plantings at one time would exceed its area
+  'ALREADY_CORRECTED', // 409: the record was already corrected (correct the correction)
+  'ALREADY_REVERSED', // 409: the movement was already reversed
+  'PLANTING_FINISHED', // 409: the planting is finished; nothing more is harvested from it
+  'IMPORT_FAILED', // 400: an import's rows were refused (`rows` lists each bad row); nothing was imported
   'PAYLOAD_TOO_LARGE', // 413
   'UNSUPPORTED_MEDIA_TYPE', // 415
   'IDEMPOTENCY_KEY_REUSED', // 422
@@ -71,6 +80,26 @@ export const FIELD_ERROR_CODES = [
   'not_a_filter', // not a filter of this resource
   'not_sortable', // { field }: the list cannot be sorted by this field
   'search_unavailable', // free-text search (q) is not offered by this resource
+  'in_future', // a date after today
+  'before_planting', // { planted_on }: a date before the planting was planted
+  'server_generated', // made by the server; a client may not supply it
+  'pre_harvest_interval', // { product, application_id, allowed_from }: inside a pesticide's interval
+  'insufficient_stock', // { available }: kilograms of the lot in that room
+  'capacity_exceeded', // { free, capacity }: kilograms the room can still take
+  'residue_test_failed', // { test_id, tested_on }: the lot's latest residue test failed
+  'chill_sensitive', // a chill-sensitive crop cannot go into a 0-2 °C room
+  'not_storage', // a processing hall does not store produce
+  'plot_area_exceeded', // { available }: mu of the plot still free at that time
+  'already_corrected', // { corrected_by_id }
+  'already_reversed', // { reversed_by_id }
+  'not_reversible', // processing movements and reversals are not reversed one by one
+  'planting_finished', // the planting is finished
+  'status_backwards', // { from, to }: a planting's status only moves forward
+  'exceeds_harvested', // { remaining }: more than the lot has left to receive
+  'mixed_crops', // { crop_id }: one processing run handles one crop
+  'outputs_exceed_inputs', // { input_kg }: more came out than went in
+  'same_warehouse', // a transfer's rooms must differ
+  'correction_mismatch', // { field }: a correction stays on the record's planting
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 

@@ -20,7 +20,11 @@ export const MAX_PAGE = 100;
 /** Beyond this many matching rows (by the planner's estimate) the total is that estimate, not a count. */
 export const EXACT_COUNT_CAP = 10_000;
 
-export type FilterKind = 'eq' | 'range' | 'contains';
+/**
+ * eq: equality (or IN for an array); range: also `<field>_gte`/`_lte`; contains: array holds;
+ * lte/gte: the filter is itself a bound (`expiring_within_days` -> `expires_on <= today + n`).
+ */
+export type FilterKind = 'eq' | 'range' | 'contains' | 'lte' | 'gte';
 export interface FilterSpec {
   column: AnyPgColumn;
   /** Parses one value; also used for each element of an array (IN). */
@@ -158,6 +162,11 @@ function filterTerm(spec: ListSpec, key: string, value: unknown): Term | FieldEr
     return { op: rangeMatch[2] === 'gte' ? 'gte' : 'lte', columns: [f.column], value: parsed.data };
   }
   if (!base) return notFilter();
+  if (base.kind === 'lte' || base.kind === 'gte') {
+    const parsed = base.value.safeParse(value);
+    if (!parsed.success) return invalid(parsed.error);
+    return { op: base.kind, columns: [base.column], value: parsed.data };
+  }
   if (base.kind === 'contains') {
     const parsed = base.value.safeParse(value);
     if (!parsed.success) return invalid(parsed.error);

@@ -43,6 +43,13 @@ export interface ResourceDef {
    * the generic reads and leaves out the writes its module's own routes replace.
    */
   operations?: readonly Operation[];
+  /**
+   * Records kept as written (food-safety records, the stock ledger): PUT and DELETE answer
+   * 405 with this explanation (how to correct one instead).
+   */
+  appendOnly?: string;
+  /** Adds the fields derived at read time (days left before expiry...) to each row read. */
+  present?: (row: Row) => Row;
 }
 
 export const operations = ['list', 'get', 'create', 'update', 'delete'] as const;
