@@ -132,3 +132,14 @@ export async function updateRow(db: DbOrTx, def: ResourceDef, id: number, values
 export async function deleteRow(db: DbOrTx, def: ResourceDef, id: number): Promise<void> {
   await db.delete(def.table).where(eq(def.columns.id, id));
 }
+
+/**
+ * Aggregates over a list's filter (the same `filter` grammar, within the same scope): the
+ * totals a list shows above its rows. `select` is the SELECT list, e.g. count and sums.
+ */
+export async function aggregateRows(db: DbOrTx, def: ResourceDef, query: ListQuery, scope: Term[], select: SQL, groupBy?: SQL): Promise<Row[]> {
+  const p = parseListQuery({ ...def.list, table: def.table, idColumn: def.columns.id }, { filter: query.filter });
+  const where = whereOf([...scope, ...p.terms]);
+  const res = await db.execute(sql`SELECT ${select} FROM ${def.table} WHERE ${where}${groupBy ? sql` GROUP BY ${groupBy}` : sql``}`);
+  return res.rows as Row[];
+}

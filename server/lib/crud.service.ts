@@ -60,7 +60,7 @@ export function changesOf(def: ResourceDef, writeScope: Scope, before: Row, body
   const input: Row = Object.create(null);
   const errors = fieldErrors();
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'version' || serverManaged.has(key)) continue;
+    if (key === 'version' || serverManaged.has(key) || def.derived?.includes(key)) continue;
     const readOnly = def.readOnly.includes(key) || (writeScope === 'self' && !def.selfWritable?.includes(key));
     if (readOnly) {
       if (!same(valueOf(before, key), value)) errors[key] = fieldError('read_only', 'is read-only');

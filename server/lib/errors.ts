@@ -82,6 +82,7 @@ export const FIELD_ERROR_CODES = [
   'search_unavailable', // free-text search (q) is not offered by this resource
   'in_future', // a date after today
   'before_planting', // { planted_on }: a date before the planting was planted
+  'before_harvest', // { harvested_on }: a date before the lot was harvested
   'server_generated', // made by the server; a client may not supply it
   'pre_harvest_interval', // { product, application_id, allowed_from }: inside a pesticide's interval
   'insufficient_stock', // { available }: kilograms of the lot in that room

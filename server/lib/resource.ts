@@ -32,6 +32,12 @@ export interface ResourceDef {
   update: z.ZodObject;
   /** Sent back by react-admin on update: accepted when unchanged, refused when changed. */
   readOnly: string[];
+  /**
+   * Kept by the server from other records (a room's stock, a planting's harvestable date):
+   * returned, sent back by react-admin on update, and ignored there (never compared, since
+   * they may have moved since the form was read).
+   */
+  derived?: string[];
   /** For the `self` write scope: the only fields a user may change on their own row. */
   selfWritable?: string[];
   /** Never leaves the server (password_hash). */

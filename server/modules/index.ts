@@ -1,6 +1,8 @@
 import type { AppModule } from '../lib/module';
 import { auditModule } from './audit/audit.module';
 import { orgModule } from './org/org.module';
+import { productionModule } from './production/production.module';
+import { storageModule } from './storage/storage.module';
 
 /** The modules the server runs with; main.ts and the tests pass them to buildApp. */
-export const appModules: readonly AppModule[] = [orgModule, auditModule];
+export const appModules: readonly AppModule[] = [orgModule, productionModule, storageModule, auditModule];

@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/client';
+import type { AuthUser } from '../../lib/policy';
+import type { Row } from '../../lib/resource';
+
+// All SQL of production's rules; the service passes its transaction. Row locks are taken in
+// one order across the platform: plantings, then lot_sequences, then harvest_lots, then
+// (storage) warehouses by id and stock rows by (lot_id, warehouse_id).
+
+async function one<T = Row>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T | undefined> {
+  const res = await db.execute(query);
+  return res.rows[0] as T | undefined;
+}
+
+/** A scoped user's village (managers, cadres, members), or null for the union's staff. */
+const villageOf = (user: AuthUser) => (user.role === 'union_admin' || user.role === 'union_sales' ? null : user.village_id);
+
+export const personInScope = (db: DbOrTx, user: AuthUser, personId: number) =>
+  one<{ village_id: number; household_id: number | null }>(db, sql`
+    SELECT village_id, household_id FROM people
+    WHERE id = ${personId} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})`);
+
+/** The plot, locked: plantings of one plot are checked against its area one at a time. */
+export const lockPlot = (tx: DbOrTx, user: AuthUser, plotId: number) =>
+  one<{ id: number; village_id: number; household_id: number | null; area_mu: string }>(tx, sql`
+    SELECT id, village_id, household_id, area_mu FROM plots
+    WHERE id = ${plotId} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})
+    FOR UPDATE`);
+
+/**
+ * Mu of the plot taken, during [from, to] (to null: open-ended), by its other plantings. A
+ * planting occupies its plot from planting to finishing, or to its expected harvest's end
+ * while it runs (open-ended when that is not known).
+ */
+export async function areaTaken(tx: DbOrTx, plotId: number, from: string, to: string | null, exceptId: number | null): Promise<number> {
+  const row = await one<{ taken: string }>(tx, sql`
+    SELECT coalesce(sum(area_mu), 0)::text AS taken FROM plantings
+    WHERE plot_id = ${plotId} AND (${exceptId}::int IS NULL OR id <> ${exceptId})
+      AND daterange(planted_on, coalesce(finished_on, expected_harvest_to), '[]') && daterange(${from}::date, ${to}::date, '[]')`);
+  return Number(row?.taken ?? 0);
+}
+
+export const cropInUnion = (db: DbOrTx, unionId: number, cropId: number) =>
+  one<{ id: number; shelf_life_days: number; chill_sensitive: boolean }>(db, sql`
+    SELECT id, shelf_life_days, chill_sensitive FROM crops WHERE id = ${cropId} AND union_id = ${unionId}`);
+
+export interface PlantingForHarvest {
+  id: number;
+  village_id: number;
+  village_code: string;
+  plot_id: number;
+  household_id: number | null;
+  crop_id: number;
+  planted_on: string;
+  status: string;
+  shelf_life_days: number;
+}
+
+/** The planting a lot or an application is recorded on, within the user's reach, locked. */
+export const lockPlanting = (tx: DbOrTx, user: AuthUser, plantingId: number) =>
+  one<PlantingForHarvest>(tx, sql`
+    SELECT p.id, p.village_id, v.code AS village_code, p.plot_id, p.household_id, p.crop_id, p.planted_on::text AS planted_on,
+           p.status::text AS status, c.shelf_life_days
+    FROM plantings p JOIN villages v ON v.id = p.village_id JOIN crops c ON c.id = p.crop_id
+    WHERE p.id = ${plantingId} AND p.union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR p.village_id = ${villageOf(user)})
+    FOR UPDATE OF p`);
+
+export interface Blocker {
+  id: number;
+  product: string;
+  applied_on: string;
+  interval_days: number;
+  allowed_from: string;
+}
+
+/** The pesticides in force on the planting whose interval has not passed on `day` (latest-ending first). */
+export async function intervalBlockers(tx: DbOrTx, plantingId: number, day: string): Promise<Blocker[]> {
+  const res = await tx.execute(sql`
+    SELECT id, product, applied_on::text AS applied_on, pre_harvest_interval_days AS interval_days,
+           (applied_on + pre_harvest_interval_days)::text AS allowed_from
+    FROM input_applications
+    WHERE planting_id = ${plantingId} AND kind = 'pesticide' AND corrected_by_id IS NULL
+      AND applied_on <= ${day}::date AND applied_on + pre_harvest_interval_days > ${day}::date
+    ORDER BY applied_on + pre_harvest_interval_days DESC, id`);
+  return res.rows as unknown as Blocker[];
+}
+
+/** Re-derives the first day every pesticide in force allows a harvest (null: none restricts it). */
+export async function refreshHarvestableFrom(tx: DbOrTx, plantingId: number): Promise<void> {
+  await tx.execute(sql`
+    UPDATE plantings SET harvestable_from = (
+      SELECT max(applied_on + pre_harvest_interval_days) FROM input_applications
+      WHERE planting_id = ${plantingId} AND kind = 'pesticide' AND corrected_by_id IS NULL)
+    WHERE id = ${plantingId}`);
+}
+
+/** The application a correction names, locked, within the user's reach. */
+export const lockApplication = (tx: DbOrTx, user: AuthUser, id: number) =>
+  one<{ id: number; planting_id: number; corrected_by_id: number | null }>(tx, sql`
+    SELECT id, planting_id, corrected_by_id FROM input_applications
+    WHERE id = ${id} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})
+    FOR UPDATE`);
+
+export async function markCorrected(tx: DbOrTx, id: number, correctedBy: number): Promise<void> {
+  await tx.execute(sql`UPDATE input_applications SET corrected_by_id = ${correctedBy} WHERE id = ${id}`);
+}
+
+/** The household a lot is credited to, in the planting's village; with its membership. */
+export const householdInVillage = (db: DbOrTx, villageId: number, householdId: number) =>
+  one<{ id: number; is_member: boolean }>(db, sql`SELECT id, is_member FROM households WHERE id = ${householdId} AND village_id = ${villageId}`);
+
+/**
+ * The next lot code of a village and day: `CJ-20260512-007`. The counter row stays locked
+ * until commit, so codes are unique and, within a village and day, consecutive.
+ */
+export async function nextLotCodes(tx: DbOrTx, villageId: number, villageCode: string, day: string, count = 1): Promise<string[]> {
+  const row = await one<{ last_seq: number }>(tx, sql`
+    INSERT INTO lot_sequences (village_id, day, last_seq) VALUES (${villageId}, ${day}::date, ${count})
+    ON CONFLICT (village_id, day) DO UPDATE SET last_seq = lot_sequences.last_seq + ${count}
+    RETURNING last_seq`);
+  const last = Number(row!.last_seq);
+  const stamp = day.replaceAll('-', '');
+  return Array.from({ length: count }, (_, i) => `${villageCode}-${stamp}-${String(last - count + 1 + i).padStart(3, '0')}`);
+}
+
+export async function addHarvested(tx: DbOrTx, plantingId: number, kg: string): Promise<void> {
+  await tx.execute(sql`
+    UPDATE plantings SET harvested_kg = harvested_kg + ${kg}::numeric,
+      -- The first harvest moves it on; a form read before then is now stale.
+      version = version + CASE WHEN status IN ('planned', 'growing') THEN 1 ELSE 0 END,
+      status = CASE WHEN status IN ('planned', 'growing') THEN 'harvesting'::planting_status ELSE status END
+    WHERE id = ${plantingId}`);
+}
+
+/** A lot within the user's reach, locked (a residue test changes its derived status). */
+export const lockLot = (tx: DbOrTx, user: AuthUser, lotId: number) =>
+  one<{ id: number; village_id: number; harvested_on: string }>(tx, sql`
+    SELECT id, village_id, harvested_on::text AS harvested_on FROM harvest_lots
+    WHERE id = ${lotId} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})
+    FOR UPDATE`);
+
+/** The lot's residue status follows its latest test (by test date, then record). */
+export async function refreshResidueStatus(tx: DbOrTx, lotId: number): Promise<void> {
+  await tx.execute(sql`
+    UPDATE harvest_lots l SET residue_status = t.result::text::residue_status, latest_test_id = t.id, updated_at = now()
+    FROM (SELECT id, result FROM residue_tests WHERE lot_id = ${lotId} ORDER BY tested_on DESC, id DESC LIMIT 1) t
+    WHERE l.id = ${lotId}`);
+}
+
+export interface GenealogyRow {
+  lot_id: number;
+  code: string;
+  crop_id: number;
+  grade: string;
+  quantity_kg: string;
+  processing_run_id: number;
+}
+
+export async function genealogyOf(db: DbOrTx, lotId: number): Promise<{ parents: GenealogyRow[]; children: GenealogyRow[] }> {
+  const side = (join: 'parent' | 'child') => db.execute(sql`
+    SELECT l.id AS lot_id, l.code, l.crop_id, l.grade::text AS grade, g.quantity_kg::text AS quantity_kg, g.processing_run_id
+    FROM lot_parents g JOIN harvest_lots l ON l.id = ${join === 'parent' ? sql`g.parent_lot_id` : sql`g.child_lot_id`}
+    WHERE ${join === 'parent' ? sql`g.child_lot_id` : sql`g.parent_lot_id`} = ${lotId}
+    ORDER BY l.id`);
+  const [parents, children] = await Promise.all([side('parent'), side('child')]);
+  return { parents: parents.rows as unknown as GenealogyRow[], children: children.rows as unknown as GenealogyRow[] };
+}
