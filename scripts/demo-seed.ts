@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client';
+import type { Db, DbOrTx, Tx } from '../db/client';
+import { seedProduction } from './demo-production';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../db/schema/index';
 import { USCC_CHARSET, usccCheckChar } from '../server/lib/uscc';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
@@ -221,15 +222,24 @@ async function seedInto(db: DbOrTx, opts: SeedOptions) {
     'buyer.port': { buyer_id: bRows[0].id },
     'member.changjiang': { household_id: memberHousehold.id, village_id: changjiang.id },
   };
-  await db.insert(users).values(demoAccounts.map((a) => ({
+  const accounts = await db.insert(users).values(demoAccounts.map((a) => ({
     union_id: union.id, username: a.username, password_hash: passwordHash, display_name: a.display_name, role: a.role,
     ...scope[a.username],
-  })));
+  }))).returning();
+
+  const admin = accounts.find((a) => a.role === 'union_admin')!;
+  const production = await seedProduction(db as Tx, {
+    unionId: union.id, villages: vRows, cooperatives: cRows, memberHouseholdId: memberHousehold.id,
+    admin: {
+      id: admin.id, union_id: union.id, username: admin.username, display_name: admin.display_name, role: 'union_admin',
+      cooperative_id: null, village_id: null, household_id: null, buyer_id: null,
+    },
+  }, rnd);
 
   const counts = await db.execute<{ households: number; people: number; plots: number }>(sql`
     SELECT (SELECT count(*)::int FROM households) AS households, (SELECT count(*)::int FROM people) AS people,
            (SELECT count(*)::int FROM plots) AS plots`);
-  return { union, villages: vRows, cooperatives: cRows, buyers: bRows, counts: counts.rows[0] };
+  return { union, villages: vRows, cooperatives: cRows, buyers: bRows, counts: counts.rows[0], production };
 }
 
 export async function hasAnyUnion(db: Db): Promise<boolean> {

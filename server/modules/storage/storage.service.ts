@@ -3,6 +3,7 @@ import { auditChange, presented, translated, type CrudDeps } from '../../lib/cru
 import { AppError, conflict, fieldError, fieldErrors, validationError, type FieldErrorCode } from '../../lib/errors';
 import type { Policies } from '../../lib/policy';
 import type { Row, WriteContext } from '../../lib/resource';
+import { today } from '../../lib/dates';
 import {
   addReceived, insertMovement, lockBalance, lockRooms, lotForMove, movementToReverse, putStock, takeStock, type LotForMove, type Room,
 } from './storage.repository';
@@ -68,7 +69,7 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
   if (!lot) throw bad('lot_id', 'not_found_reference', 'does not exist');
   if (m.moved_at) {
     if (m.moved_at.getTime() > Date.now() + 5 * 60_000) throw bad('moved_at', 'in_future', 'must not be in the future');
-    if (m.moved_at.toISOString().slice(0, 10) < lot.harvested_on) {
+    if (today(m.moved_at) < lot.harvested_on) {
       throw bad('moved_at', 'before_harvest', `must not be before the harvest (${lot.harvested_on})`, { harvested_on: lot.harvested_on });
     }
   }
