@@ -1,9 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { flag, isMain, openConfiguredDb } from './cli';
+// (A cycle: generate-production builds on generateBulk; function declarations, so either may load first.)
+import { balancesHold, checkStockBalances, generateProduction } from './generate-production';
 
 // `npm run generate-data -- --households 100000`: bulk, realistic-sized data for benchmarks,
-// in its own union (code BENCH) so it never mixes with real records.
+// in its own union (code BENCH) so it never mixes with real records. With `--production`
+// (`--households 3000 --plantings 20000 --lots 200000 --movements 1000000`): crops, rooms,
+// plantings, harvest lots and a stock ledger with its balances (scripts/generate-production.ts).
 
 export async function generateBulk(db: Db, households: number): Promise<{ unionId: number; households: number }> {
   const u = await db.execute<{ id: number }>(sql`
@@ -52,10 +56,31 @@ export async function generateBulk(db: Db, households: number): Promise<{ unionI
 }
 
 if (isMain(import.meta.url)) {
-  const n = Number(flag('households', '100000'));
   const { handle } = await openConfiguredDb();
   const t0 = performance.now();
-  const res = await generateBulk(handle.db, n);
-  console.log(`Union BENCH (id ${res.unionId}) has ${res.households} households; ${Math.round(performance.now() - t0)} ms.`);
-  await handle.close();
+  if (process.argv.includes('--production')) {
+    // Production and storage data (scripts/generate-production.ts), on 3,000 households unless told.
+    const num = (name: string, fallback: string) => Number(flag(name, fallback));
+    const res = await generateProduction(handle.db, {
+      households: num('households', '3000'), plantings: num('plantings', '20000'), lots: num('lots', '200000'),
+      movements: num('movements', '1000000'), ...(flag('runs') !== undefined && { runs: num('runs', '0') }),
+      log: (l) => console.log(l), tty: process.stdout.isTTY,
+    });
+    if (!res.skipped) {
+      console.log(`Union BENCH (id ${res.unionId}): ${res.crops} crops, ${res.warehouses} rooms, ${res.plantings} plantings, ${res.lots} lots `
+        + `(${res.processingRuns} from processing runs), ${res.movements} stock movements, ${res.stockRows} stock rows; loaded in ${Math.round(res.ms)} ms.`);
+    }
+    const t1 = performance.now();
+    const check = await checkStockBalances(handle.db, res.unionId);
+    console.log(`check (${Math.round(performance.now() - t1)} ms): ${JSON.stringify(check)}`);
+    console.log(balancesHold(check) ? 'balances = sum of movements, none negative, no room over capacity, received_kg = receipts, codes unique: OK'
+      : 'BALANCE CHECK FAILED');
+    await handle.close();
+    if (!balancesHold(check)) process.exit(1);
+  } else {
+    const n = Number(flag('households', '100000'));
+    const res = await generateBulk(handle.db, n);
+    console.log(`Union BENCH (id ${res.unionId}) has ${res.households} households; ${Math.round(performance.now() - t0)} ms.`);
+    await handle.close();
+  }
 }

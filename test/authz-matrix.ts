@@ -42,10 +42,23 @@ export interface ResourceFacts {
   ops: readonly Op[];
   /** The column that ties one of its rows to each scope it can be reached by. */
   ties: Partial<Record<Scope, string>>;
+  /**
+   * Records kept as written (food-safety records, the stock ledger): PUT and DELETE of one
+   * answer 405 to every signed-in caller (how to correct one instead), whatever the record.
+   */
+  appendOnly?: true;
+  /**
+   * Its village (and household) follow from a record the body names (a plot, planting, lot,
+   * person or room): a create naming one outside the caller's reach is a 400 naming that
+   * field (not_found_reference), not a 403, since the new row never says where it lies.
+   */
+  placedByReference?: true;
 }
 
 const crud = ops;
 const placed = { union: 'union_id', village: 'village_id', household: 'household_id' } as const;
+const inVillage = { union: 'union_id', village: 'village_id' } as const;
+const recorded = ['list', 'get', 'create'] as const;
 
 export const resources: Record<string, ResourceFacts> = {
   // A union is founded and dissolved outside the API.
@@ -59,6 +72,19 @@ export const resources: Record<string, ResourceFacts> = {
   users: { ops: crud, ties: { union: 'union_id', self: 'id' } },
   // Written only by the server, beside each change.
   'audit-log': { ops: ['list', 'get'], ties: { union: 'union_id' } },
+  // Production and storage (issue 7). Food-safety records and the ledger are append-only.
+  crops: { ops: crud, ties: { union: 'union_id' } },
+  plantings: { ops: crud, ties: placed, placedByReference: true },
+  'input-applications': { ops: recorded, ties: placed, appendOnly: true, placedByReference: true },
+  'harvest-lots': { ops: recorded, ties: placed, appendOnly: true, placedByReference: true },
+  'residue-tests': { ops: recorded, ties: inVillage, appendOnly: true, placedByReference: true },
+  'work-records': { ops: crud, ties: placed, placedByReference: true },
+  warehouses: { ops: crud, ties: inVillage },
+  'temperature-readings': { ops: recorded, ties: inVillage, appendOnly: true, placedByReference: true },
+  'stock-movements': { ops: recorded, ties: inVillage, appendOnly: true, placedByReference: true },
+  // Balances: written only by the ledger's movements.
+  stock: { ops: ['list', 'get'], ties: inVillage },
+  'processing-runs': { ops: recorded, ties: inVillage, appendOnly: true, placedByReference: true },
 };
 
 /**
@@ -80,6 +106,17 @@ export const grid = `
   users                  | RCUD:union   | RU:self      | RU:self      | RU:self      | RU:self  | RU:self
   users/change-password  | self         | self         | self         | self         | self     | self
   audit-log              | R:union      | -            | -            | -            | -        | -
+  crops                  | RCUD:union   | R:union      | R:union      | R:union      | R:union  | R:union
+  plantings              | RCUD:union   | R:union      | RCUD:village | R:village    | -        | R:household
+  input-applications     | RC:union     | R:union      | RC:village   | R:village    | -        | R:household
+  harvest-lots           | RC:union     | R:union      | RC:village   | R:village    | -        | R:household
+  residue-tests          | RC:union     | R:union      | RC:village   | R:village    | -        | -
+  work-records           | RCUD:union   | R:union      | RCUD:village | R:village    | -        | R:household
+  warehouses             | RCUD:union   | R:union      | RCU:village  | R:village    | -        | -
+  temperature-readings   | RC:union     | R:union      | RC:village   | R:village    | -        | -
+  stock-movements        | RC:union     | R:union      | RC:village   | R:village    | -        | -
+  stock                  | R:union      | R:union      | R:village    | R:village    | -        | -
+  processing-runs        | RC:union     | R:union      | RC:village   | R:village    | -        | -
 `;
 
 export type Target = 'own' | 'other';

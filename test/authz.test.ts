@@ -98,7 +98,8 @@ describe('scope holds beyond the matrix', () => {
     const before = await snapshot(res, id);
     for (const [method, body] of [['GET'], ['PUT', { ...fixtures[res].updateBody(w.next()), version: before!.version }], ['DELETE']] as const) {
       const r = await w.call(w.actors.admin, method, `/api/${res}/${id}`, body);
-      expect(r.statusCode, `${method}: ${r.body}`).toBe(404);
+      // An append-only resource refuses PUT and DELETE of any record alike, revealing nothing.
+      expect(r.statusCode, `${method}: ${r.body}`).toBe(method !== 'GET' && resources[res].appendOnly ? 405 : 404);
     }
     expect(await snapshot(res, id)).toEqual(before);
     const list = await w.call(w.actors.admin, 'GET', listUrl(res, { range: [0, 99], filter: { id: [id] } }));
@@ -115,6 +116,17 @@ describe('the matrix catches a policy that grants too much', () => {
       const outcomes = await runCases(withApp(mutant, w), cases);
       const failed = outcomes.filter((o) => !o.ok).map((o) => o.case.name);
       expect(failed).toEqual(['manager DELETE /api/villages/:id [own] → 403', 'manager DELETE /api/villages/:id [other] → 403']);
+    } finally {
+      await mutant.close();
+    }
+  });
+
+  it('a member may read their village\'s harvest lots: the cases of that grant fail, and only they', async () => {
+    const mutant = await buildTestApp(t.db, { modules: widen('harvest-lots', 'member', { read: 'village' }) });
+    try {
+      const outcomes = await runCases(withApp(mutant, w), cases.filter((c) => c.res === 'harvest-lots' || c.res === 'plantings'));
+      const failed = outcomes.filter((o) => !o.ok).map((o) => o.case.name);
+      expect(failed).toEqual(['member GET /api/harvest-lots → 200 (household)', 'member GET /api/harvest-lots/:id [other] → 404']);
     } finally {
       await mutant.close();
     }

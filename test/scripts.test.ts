@@ -9,6 +9,8 @@ import { createDb, pgliteDirOf, type DbHandle } from '../db/client';
 import { auditKeyOf, auditVerify } from '../scripts/audit-verify';
 import { checkUsername, createAdmin, Refused } from '../scripts/create-admin';
 import { DEMO_PASSWORD } from '../scripts/demo-seed';
+import { balancesHold, checkStockBalances, generateProduction } from '../scripts/generate-production';
+import { createTestDb } from './helpers/db';
 
 // The command-line entry points, run as a user would run them, on throwaway data folders.
 // Each run is a fresh Node process that loads TypeScript (and most open PGlite): seconds each,
@@ -244,6 +246,88 @@ describe('command-line scripts', { timeout: 300_000 }, () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generate-data --production', { timeout: 300_000 }, () => {
+  it('writes a ledger whose balances are the sum of its movements, never negative, within capacity, with unique lot codes', async () => {
+    const h = await createTestDb();
+    try {
+      const res = await generateProduction(h.db, { households: 60, plantings: 120, lots: 1200, movements: 6000, runs: 4 });
+      expect(res).toMatchObject({ skipped: false, plantings: 120, lots: 1200, movements: 6000, processingRuns: 4 });
+      const u = res.unionId;
+      const q = async <T extends Record<string, unknown>>(query: ReturnType<typeof sql>) => (await h.db.execute<T>(query)).rows;
+
+      // Per (lot, room): the stock row equals what came in less what went out (no row: zero).
+      const ledger = await q<{ lot_id: number; warehouse_id: number; kg: string; stock: string | null }>(sql`
+        WITH m AS (
+          SELECT lot_id, warehouse_id, sum(kg) AS kg FROM (
+            SELECT lot_id, to_warehouse_id AS warehouse_id, quantity_kg AS kg FROM stock_movements WHERE to_warehouse_id IS NOT NULL AND union_id = ${u}
+            UNION ALL SELECT lot_id, from_warehouse_id, -quantity_kg FROM stock_movements WHERE from_warehouse_id IS NOT NULL AND union_id = ${u}
+          ) x GROUP BY 1, 2)
+        SELECT coalesce(m.lot_id, s.lot_id) AS lot_id, coalesce(m.warehouse_id, s.warehouse_id) AS warehouse_id,
+               coalesce(m.kg, 0)::text AS kg, s.quantity_kg::text AS stock
+        FROM m FULL JOIN (SELECT * FROM stock WHERE union_id = ${u}) s ON s.lot_id = m.lot_id AND s.warehouse_id = m.warehouse_id`);
+      expect(ledger.length).toBeGreaterThan(1000);
+      const wrong = ledger.filter((r) => Number(r.kg) !== Number(r.stock ?? 0));
+      expect(wrong).toEqual([]);
+      expect(ledger.filter((r) => Number(r.kg) < 0)).toEqual([]);
+      const [counts] = await q<{ movements: number; kinds: string[]; stock: number; nonpositive: number }>(sql`
+        SELECT (SELECT count(*)::int FROM stock_movements WHERE union_id = ${u}) AS movements,
+               (SELECT array_agg(DISTINCT kind::text ORDER BY kind::text) FROM stock_movements WHERE union_id = ${u}) AS kinds,
+               (SELECT count(*)::int FROM stock WHERE union_id = ${u}) AS stock,
+               (SELECT count(*)::int FROM stock WHERE union_id = ${u} AND quantity_kg <= 0) AS nonpositive`);
+      expect(counts).toMatchObject({ movements: 6000, nonpositive: 0 });
+      expect(counts.stock).toBeGreaterThan(100);
+      expect(counts.kinds).toEqual(['adjust', 'issue', 'loss', 'output', 'receive', 'transfer']);
+
+      // Each room: its total is its rows', within its capacity; a processing hall holds nothing.
+      const rooms = await q<{ code: string; kind: string; stock_kg: string; rows_kg: string; capacity_kg: string }>(sql`
+        SELECT w.code, w.kind, w.stock_kg::text, coalesce(sum(s.quantity_kg), 0)::text AS rows_kg, w.capacity_kg::text
+        FROM warehouses w LEFT JOIN stock s ON s.warehouse_id = w.id WHERE w.union_id = ${u} GROUP BY w.id ORDER BY w.id`);
+      expect(rooms).toHaveLength(36);
+      for (const r of rooms) {
+        expect(Number(r.stock_kg), r.code).toBe(Number(r.rows_kg));
+        expect(Number(r.stock_kg), r.code).toBeLessThanOrEqual(Number(r.capacity_kg));
+        if (r.kind === 'processing_hall') expect(Number(r.stock_kg), r.code).toBe(0);
+      }
+
+      // Lot codes: the server's format, unique; received_kg is what came into storage.
+      const lots = await q<{ code: string; village: string; harvested_on: string; received_kg: string; came_in: string; expires_ok: boolean }>(sql`
+        SELECT l.code, v.code AS village, l.harvested_on::text, l.received_kg::text,
+               (SELECT coalesce(sum(quantity_kg), 0) FROM stock_movements m WHERE m.lot_id = l.id AND m.kind IN ('receive', 'output'))::text AS came_in,
+               l.source = 'processing' OR l.expires_on = l.harvested_on + c.shelf_life_days AS expires_ok
+        FROM harvest_lots l JOIN villages v ON v.id = l.village_id JOIN crops c ON c.id = l.crop_id WHERE l.union_id = ${u}`);
+      expect(lots).toHaveLength(1200);
+      expect(new Set(lots.map((l) => l.code)).size).toBe(1200);
+      for (const l of lots) {
+        expect(l.code).toBe(`${l.village}-${l.harvested_on.replace(/-/g, '')}-${l.code.slice(-3)}`);
+        expect(l.code).toMatch(/^BV\d-\d{8}-\d{3}$/);
+        expect(Number(l.received_kg)).toBe(Number(l.came_in));
+        expect(l.expires_ok).toBe(true);
+      }
+      // Processing conserves mass, and the genealogy splits each output over its inputs.
+      const runs = await q<{ input_kg: string; issued: string; output_kg: string; out_lots: string; parents: string }>(sql`
+        SELECT r.input_kg::text, r.output_kg::text,
+               (SELECT sum(quantity_kg) FROM stock_movements WHERE processing_run_id = r.id AND kind = 'issue')::text AS issued,
+               (SELECT sum(quantity_kg) FROM harvest_lots WHERE processing_run_id = r.id)::text AS out_lots,
+               (SELECT sum(quantity_kg) FROM lot_parents WHERE processing_run_id = r.id)::text AS parents
+        FROM processing_runs r WHERE r.union_id = ${u}`);
+      expect(runs).toHaveLength(4);
+      for (const r of runs) {
+        expect(Number(r.issued)).toBe(Number(r.input_kg));
+        expect(Number(r.out_lots)).toBe(Number(r.output_kg));
+        expect(Number(r.parents)).toBe(Number(r.output_kg));
+      }
+
+      // The exported check agrees; a second run adds nothing (the records are append-only).
+      const check = await checkStockBalances(h.db, res.unionId);
+      expect(check).toMatchObject({ movements: 6000, mismatched: 0, negative: 0, overCapacity: 0, roomMismatched: 0, duplicateCodes: 0 });
+      expect(balancesHold(check)).toBe(true);
+      expect((await generateProduction(h.db, { households: 60, plantings: 120, lots: 1200, movements: 6000 })).skipped).toBe(true);
+    } finally {
+      await h.close();
     }
   });
 });

@@ -6,6 +6,7 @@ import { dataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
 import { Layout } from './layout/Layout';
 import { resources } from './resources';
+import { harvestRoutes } from './resources/harvest-lots/routes';
 import { canDo, canRead, type Permissions } from './types';
 
 const { Route } = reactRouterProvider;
@@ -37,6 +38,8 @@ const declare = (permissions: Permissions | undefined) => [
       <Route path={CHANGE_PASSWORD_PATH} element={<ChangePassword />} />
     </CustomRoutes>
   ),
+  // The quick harvest form, lot labels and the CSV import (each for the rights it needs).
+  <CustomRoutes key="harvest">{harvestRoutes(permissions)}</CustomRoutes>,
 ];
 
 export const App = () => (

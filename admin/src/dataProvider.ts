@@ -1,5 +1,5 @@
 import simpleRestProvider from 'ra-data-simple-rest';
-import { fetchUtils, HttpError, type DataProvider } from 'react-admin';
+import { fetchUtils, HttpError, type DataProvider, type RaRecord } from 'react-admin';
 import { freshSession } from './auth/session';
 import { errorCodeKey, fieldErrorTexts } from './apiErrors';
 import { i18nProvider } from './i18n';
@@ -52,10 +52,52 @@ export interface AppDataProvider extends DataProvider {
    * on one record (change-password...). Resolves to the verb's JSON answer.
    */
   runVerb: <T = unknown>(resource: string, id: number | string, verb: string, body: unknown) => Promise<T>;
+  /**
+   * Any other API call (`GET /api/harvest-lots/totals`, `POST /api/harvest-lots/import`...):
+   * `path` is below /api; `idempotencyKey` becomes the Idempotency-Key header. Resolves to the JSON answer.
+   */
+  request: <T = unknown>(path: string, options?: { method?: string; body?: unknown; idempotencyKey?: string }) => Promise<T>;
 }
 
+const base0 = simpleRestProvider('/api', httpClient);
+
 const base: AppDataProvider = {
-  ...simpleRestProvider('/api', httpClient),
+  ...base0,
+  // An export (meta.exportAll, see common/export.ts) reads every page of 100 up to perPage rows.
+  async getList<R extends RaRecord = RaRecord>(resource: string, params: Parameters<DataProvider['getList']>[1]) {
+    if (!params.meta?.exportAll) return base0.getList<R>(resource, params);
+    const wanted = params.pagination?.perPage ?? 1000;
+    const data: R[] = [];
+    let total = 0;
+    for (let page = 1; data.length < wanted; page += 1) {
+      const res = await base0.getList<R>(resource, { ...params, pagination: { page, perPage: 100 }, meta: undefined });
+      data.push(...res.data);
+      total = res.total ?? data.length;
+      if (res.data.length < 100 || data.length >= total) break;
+    }
+    return { data: data.slice(0, wanted), total };
+  },
+  // `meta.idempotencyKey` (see useIdempotencyKey) makes a retried create the same request.
+  async create(resource, params) {
+    const key: unknown = params.meta?.idempotencyKey;
+    if (typeof key !== 'string') return base0.create(resource, params);
+    const { json } = await httpClient(`/api/${encodeURIComponent(resource)}`, {
+      method: 'POST',
+      body: JSON.stringify(params.data),
+      headers: new Headers({ Accept: 'application/json', 'Idempotency-Key': key }),
+    });
+    return { data: json };
+  },
+  async request<T>(path: string, options: { method?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<T> {
+    const headers = new Headers({ Accept: 'application/json' });
+    if (options.idempotencyKey) headers.set('Idempotency-Key', options.idempotencyKey);
+    const { json } = await httpClient(`/api/${path.replace(/^\//, '')}`, {
+      method: options.method ?? 'GET',
+      headers,
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+    });
+    return json as T;
+  },
   async runVerb<T>(resource: string, id: number | string, verb: string, body: unknown): Promise<T> {
     const url = `/api/${encodeURIComponent(resource)}/${encodeURIComponent(String(id))}/${encodeURIComponent(verb)}`;
     const { json } = await httpClient(url, { method: 'POST', body: JSON.stringify(body) });

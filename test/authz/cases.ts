@@ -134,6 +134,8 @@ function createTargets(res: string, role: Role): Target[] {
 /** The status the scope semantics give one request. */
 function expected(g: Grid, who: Who, res: string, action: string, verb: boolean, target: Target | undefined): { status: number; sees?: Scope } {
   const served = verb || resources[res].ops.includes(action as Op);
+  const refusedAsWritten = !served && resources[res].appendOnly && (action === 'update' || action === 'delete');
+  if (refusedAsWritten) return { status: who === 'anon' ? 401 : 405 };
   if (!served) return { status: 404 };
   if (who === 'anon') return { status: 401 };
   const grant = g[res][who];
@@ -144,6 +146,7 @@ function expected(g: Grid, who: Who, res: string, action: string, verb: boolean,
   if (action === 'get') return { status: !read ? 403 : !within(read, t, level) ? 404 : 200 };
   if (action === 'create') {
     const create = grant.create === 'self' ? undefined : grant.create;
+    if (create && !within(create, t, level) && resources[res].placedByReference) return { status: 400 };
     return { status: create && within(create, t, level) ? 201 : 403 };
   }
   const write = verb ? grant.verbs[action] : action === 'delete' && grant.delete === 'self' ? undefined : grant[action as 'update' | 'delete'];

@@ -10,6 +10,7 @@ import {
 } from '../helpers/factories';
 import { hashPassword } from '../../server/modules/auth/auth.passwords';
 import { roles, usernames, type Role, type Scope } from '../authz-matrix';
+import { buildProdWorld, type ProdWorld } from './production.world';
 
 // The people and records the authorisation cases run against, on one app and its database:
 // the demo accounts and the records their scopes are tied to, their neighbours, and a
@@ -64,6 +65,8 @@ export interface World {
   smjx: number;
   /** An audit entry of the union. */
   audit: number;
+  /** The production and storage records (issue 7), one of each resource per place. */
+  prod?: ProdWorld;
   /** A second union, and one record of each resource in it. */
   foreign: { union: number; village: Village; household: Household; ids: Record<string, number> };
   /** A village or household as a row (for the factories), by id. */
@@ -123,7 +126,7 @@ export async function buildWorld(app: FastifyInstance, db: DbHandle): Promise<Wo
   // Accounts made for one case share a password, hashed once.
   const fresh = { password: 'authz-fresh-password', hash: await hashPassword('authz-fresh-password') };
 
-  return withApp(app, {
+  const world = withApp(app, {
     db,
     union,
     actors,
@@ -146,6 +149,8 @@ export async function buildWorld(app: FastifyInstance, db: DbHandle): Promise<Wo
     query,
     fresh,
   });
+  world.prod = await buildProdWorld(world);
+  return world;
 }
 
 /**
@@ -253,8 +258,11 @@ export interface Fixture {
   existing(w: World, l: Locus): number;
   /** A record at the locus for one DELETE: made for it when the locus allows, else the existing one. */
   deletable(w: World, l: Locus): Promise<number>;
-  /** A valid create body landing at the locus, and the field that finds the row it makes. */
-  createBody(w: World, l: Locus, k: string): Promise<{ body: Rec; marker?: string }>;
+  /**
+   * A valid create body landing at the locus, the field that finds the row it makes, and
+   * (when the row stores the body differently, a timestamp say) what the row must show.
+   */
+  createBody(w: World, l: Locus, k: string): Promise<{ body: Rec; marker?: string; match?: Rec }>;
   /** A harmless change, distinct per call, so that a 200 proves this very request landed. */
   updateBody(k: string): Rec;
   verbs?: Record<string, VerbFixture>;

@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../../db/schema/index';
+import {
+  buyers, cooperatives, crops, harvestLots, households, people, plantings, plots, unions, users, villages, warehouses,
+} from '../../db/schema/index';
 import { hashPassword } from '../../server/modules/auth/auth.passwords';
 
 // Factories: each test builds the rows it needs instead of leaning on the demo seed's
@@ -163,5 +165,74 @@ export async function makeUser(db: Db, spec: UserSpec): Promise<{ user: User; pa
 /** A user row as it is now (after a test changed it, e.g. its password). */
 export async function reloadUser(db: Db, id: number): Promise<User> {
   const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+// ---- Production and storage (issue 7) ----------------------------------------------------
+
+export type Crop = typeof crops.$inferSelect;
+export type Planting = typeof plantings.$inferSelect;
+export type Warehouse = typeof warehouses.$inferSelect;
+export type HarvestLot = typeof harvestLots.$inferSelect;
+
+/** An ISO date `days` from `date` (UTC arithmetic on dates). */
+export const plusDays = (date: string, days: number): string => new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A crop of the union: a cool-zone fruiting vegetable kept 10 days unless told otherwise. */
+export async function makeCrop(db: Db, unionId: number, overrides: Overrides<typeof crops> = {}): Promise<Crop> {
+  const n = nextSeq();
+  const [row] = await db
+    .insert(crops)
+    .values({
+      code: `FCR${n}`, name_zh: `测试作物${n}`, name_en: `Test crop ${n}`, category: 'fruiting', shelf_life_days: 10, storage_zone: 'cool',
+      chill_sensitive: false, ...overrides, union_id: unionId,
+    })
+    .returning();
+  return row;
+}
+
+/** A planting on the plot (its village and household follow the plot), written straight to the table. */
+export async function makePlanting(db: Db, plot: Plot, crop: Crop, overrides: Overrides<typeof plantings> = {}): Promise<Planting> {
+  const [row] = await db
+    .insert(plantings)
+    .values({
+      area_mu: '0.50', planted_on: '2026-01-05', status: 'growing', ...overrides,
+      union_id: plot.union_id, village_id: plot.village_id, plot_id: plot.id, household_id: plot.household_id, crop_id: crop.id,
+    })
+    .returning();
+  return row;
+}
+
+/** A room of the cooperative (a cool cold room of 10 tonnes unless told otherwise). */
+export async function makeWarehouse(db: Db, coop: Cooperative, overrides: Overrides<typeof warehouses> = {}): Promise<Warehouse> {
+  const n = nextSeq();
+  const [row] = await db
+    .insert(warehouses)
+    .values({
+      code: `FW${n}`, name: `测试冷库${n}`, kind: 'cold_room', temperature_zone: 'cool', capacity_kg: '10000.00', ...overrides,
+      union_id: coop.union_id, village_id: coop.village_id, cooperative_id: coop.id,
+    })
+    .returning();
+  return row;
+}
+
+/**
+ * A harvest lot written straight to the table (no rule applied): for tests of what comes after
+ * the harvest. Its code is made from the counter, its expiry from the crop's shelf life.
+ */
+export async function makeLot(
+  db: Db, planting: Planting, crop: Crop, overrides: Overrides<typeof harvestLots> = {},
+): Promise<HarvestLot> {
+  const n = nextSeq();
+  const harvested_on = overrides.harvested_on ?? plusDays(planting.planted_on, 60);
+  const [row] = await db
+    .insert(harvestLots)
+    .values({
+      code: `FL-${n}`, grade: 'first', quantity_kg: '1000.00', intake_price: '2.00', is_member: true,
+      expires_on: plusDays(harvested_on, crop.shelf_life_days), ...overrides, harvested_on,
+      union_id: planting.union_id, village_id: planting.village_id, planting_id: planting.id, plot_id: planting.plot_id,
+      household_id: overrides.household_id ?? planting.household_id, crop_id: crop.id, source: 'harvest',
+    })
+    .returning();
   return row;
 }

@@ -5,6 +5,7 @@ import {
   CreateButton,
   DataTable,
   Edit,
+  ExportButton,
   FilterButton,
   List,
   Pagination,
@@ -15,23 +16,30 @@ import {
   useResourceDefinition,
   type CreateProps,
   type EditProps,
+  type Exporter,
   type RaRecord,
   type SortPayload,
 } from 'react-admin';
 import { readSession } from '../auth/session';
+import { csvExporter, EXPORT_MAX } from './export';
 import { useSeesOneVillage } from './scope';
 
-// No export button: the server caps pages at 100 rows, so a client-side export would be
-// silently truncated. Create only where the resource declares it (unions do not).
-const ListActions = ({ hasFilters }: { hasFilters: boolean }) => {
+// The export reads every page (meta.exportAll: the server caps a page at 100 rows, see
+// common/export.ts). Create only where the resource declares it (unions do not).
+const ListActions = ({ hasFilters, extra }: { hasFilters: boolean; extra?: ReactNode }) => {
   const { hasCreate } = useResourceDefinition();
   return (
     <TopToolbar>
       {hasFilters && <FilterButton />}
+      {extra}
       {hasCreate && <CreateButton />}
+      <ExportButton maxResults={EXPORT_MAX} meta={{ exportAll: true }} />
     </TopToolbar>
   );
 };
+
+/** Every column of the records, for lists that name none. */
+const allColumns = csvExporter({});
 
 /** What a row shows on a phone: the two or three things that identify it. */
 export interface PhoneRow {
@@ -46,6 +54,17 @@ interface AppListProps {
   /** The phone layout (below the `sm` breakpoint) shows a SimpleList of these instead of the table. */
   phone: PhoneRow;
   children: ReactNode;
+  /** CSV export (csvExporter); every column when not given. */
+  exporter?: Exporter;
+  /** More buttons in the list's toolbar. */
+  actions?: ReactNode;
+  /** Bulk actions on selected rows (desktop table); none when not given. */
+  bulkActionButtons?: ReactNode;
+  /** Shown above the rows, inside the list's context (a totals bar for the current filter). */
+  header?: ReactNode;
+  filterDefaultValues?: Record<string, unknown>;
+  /** A fixed filter (a member's own records...). */
+  filter?: Record<string, unknown>;
 }
 
 const sourceOf = (el: unknown): unknown =>
@@ -56,7 +75,9 @@ const sourceOf = (el: unknown): unknown =>
  * SimpleList on phones. A user who sees a single village (a manager, cadre or member tied to
  * one) is offered no village filter and no village column: every row would say the same.
  */
-export const AppList = ({ filters, sort = { field: 'id', order: 'ASC' }, phone, children }: AppListProps) => {
+export const AppList = ({
+  filters, sort = { field: 'id', order: 'ASC' }, phone, children, exporter, actions, bulkActionButtons, header, filterDefaultValues, filter,
+}: AppListProps) => {
   const isPhone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   const oneVillage = useSeesOneVillage();
   const shownFilters = oneVillage ? filters?.filter((f) => sourceOf(f) !== 'village_id') : filters;
@@ -66,9 +87,13 @@ export const AppList = ({ filters, sort = { field: 'id', order: 'ASC' }, phone, 
       filters={shownFilters}
       sort={sort}
       perPage={25}
-      actions={<ListActions hasFilters={!!shownFilters?.length} />}
+      exporter={exporter ?? allColumns}
+      filterDefaultValues={filterDefaultValues}
+      filter={filter}
+      actions={<ListActions hasFilters={!!shownFilters?.length} extra={actions} />}
       pagination={<Pagination rowsPerPageOptions={isPhone ? [] : [10, 25, 50, 100]} />}
     >
+      {header}
       {isPhone ? (
         <SimpleList
           className="app-phone-list"
@@ -78,7 +103,7 @@ export const AppList = ({ filters, sort = { field: 'id', order: 'ASC' }, phone, 
           rowClick="show"
         />
       ) : (
-        <DataTable rowClick="show" bulkActionButtons={false}>
+        <DataTable rowClick="show" bulkActionButtons={bulkActionButtons ?? false}>
           {columns}
         </DataTable>
       )}

@@ -11,6 +11,7 @@ import {
 } from 'react-admin';
 import { ChangePasswordMenuItem } from '../account/ChangePassword';
 import { MyAccountMenuItem } from '../account/MyAccount';
+import { AppMenu } from './AppMenu';
 
 /** Top right: the user's own actions, then signing out. */
 const AppUserMenu = () => (
@@ -46,5 +47,9 @@ const useHtmlLang = () => {
 
 export const Layout = ({ children }: { children: ReactNode }) => {
   useHtmlLang();
-  return <RaLayout appBar={AppBarWithLocales}>{children}</RaLayout>;
+  return (
+    <RaLayout appBar={AppBarWithLocales} menu={AppMenu}>
+      {children}
+    </RaLayout>
+  );
 };

@@ -1,7 +1,18 @@
 import { auditLog } from './audit-log';
 import { buyers } from './buyers';
 import { cooperatives } from './cooperatives';
+import { crops } from './crops';
+import { harvestLots } from './harvest-lots';
 import { households } from './households';
+import { inputApplications } from './input-applications';
+import { plantings } from './plantings';
+import { processingRuns } from './processing-runs';
+import { residueTests } from './residue-tests';
+import { stock } from './stock';
+import { stockMovements } from './stock-movements';
+import { temperatureReadings } from './temperature-readings';
+import { warehouses } from './warehouses';
+import { workRecords } from './work-records';
 import { people } from './people';
 import { plots } from './plots';
 import type { ResourceConfig } from './types';
@@ -9,13 +20,24 @@ import { unions } from './unions';
 import { users } from './users';
 import { villages } from './villages';
 
-/** Menu order: the land and its people first, then trade, then administration. */
+/** Menu order: the land and its people first, then production and storage, then trade, then administration. */
 export const resources: ResourceConfig[] = [
   villages,
   cooperatives,
   households,
   people,
   plots,
+  crops,
+  plantings,
+  inputApplications,
+  harvestLots,
+  residueTests,
+  workRecords,
+  warehouses,
+  stock,
+  stockMovements,
+  temperatureReadings,
+  processingRuns,
   buyers,
   users,
   unions,

@@ -165,6 +165,9 @@ export function productionService(deps: CrudDeps) {
         }),
       }));
     }
+    // The planting is locked already; the village's code counter is taken as late as it can
+    // be, since every lot of that village and day waits for it until this one commits.
+    await addHarvested(t, planting.id, body.quantity_kg);
     const [code] = await nextLotCodes(t, planting.village_id, planting.village_code, body.harvested_on);
     const values: Row = {
       union_id: ctx.user.union_id, village_id: planting.village_id, code, source: 'harvest', planting_id: planting.id, plot_id: planting.plot_id,
@@ -174,7 +177,6 @@ export function productionService(deps: CrudDeps) {
     };
     assertWithinScope(lotResource, ctx.user, scope, values);
     const row = await insertRow(t, lotResource, values);
-    await addHarvested(t, planting.id, body.quantity_kg);
     await auditChange(t, ctx, lotResource, 'create', row.id, undefined, row);
     if (body.warehouse_id != null) {
       await recordMovement(t, ctx, policies, { kind: 'receive', lot_id: row.id as number, to_warehouse_id: body.warehouse_id, quantity_kg: body.quantity_kg }, 'warehouse_id');
