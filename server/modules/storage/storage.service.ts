@@ -53,7 +53,10 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
   let reversing: Awaited<ReturnType<typeof movementToReverse>>;
   if (m.kind === 'reversal') {
     reversing = await movementToReverse(tx, ctx.user.union_id, m.reverses_id as number);
-    if (!reversing) throw bad('reverses_id', 'not_found_reference', 'does not exist');
+    const scope = policies.require(ctx.user, movementResource.name, 'create');
+    if (!reversing || (scope !== 'union' && reversing.village_id !== ctx.user.village_id)) {
+      throw bad('reverses_id', 'not_found_reference', 'does not exist or is outside your village');
+    }
     if (!['receive', 'transfer', 'loss', 'adjust'].includes(reversing.kind)) {
       throw bad('reverses_id', 'not_reversible', `a ${reversing.kind} movement is not reversed on its own`);
     }
