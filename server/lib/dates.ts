@@ -5,8 +5,17 @@ export const UNION_TIME_ZONE = 'Asia/Shanghai';
 
 const formatter = new Intl.DateTimeFormat('en-CA', { timeZone: UNION_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** Today's date (YYYY-MM-DD) in the union's time zone. */
-export const today = (now: Date = new Date()): string => formatter.format(now);
+let memo = { second: -1, day: '' };
+/**
+ * Today's date (YYYY-MM-DD) in the union's time zone, or the date of `at` there. Today's is
+ * kept for a second: a list presents each of its rows with it.
+ */
+export function today(at?: Date): string {
+  if (at) return formatter.format(at);
+  const second = Math.floor(Date.now() / 1000);
+  if (memo.second !== second) memo = { second, day: formatter.format(new Date(second * 1000)) };
+  return memo.day;
+}
 
 const dayMs = 86_400_000;
 /** An ISO date plus whole days (UTC arithmetic on dates, so no time zone moves a day). */
