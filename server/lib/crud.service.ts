@@ -120,7 +120,7 @@ export function crudService(deps: CrudDeps, def: ResourceDef) {
           assertWithinScope(def, ctx.user, writeScope, values);
           const row = await insertRow(tx, def, values);
           await auditChange(tx, ctx, def, 'create', row.id, undefined, row);
-          return publicRow(def, row);
+          return presented(def, row);
         }),
       );
     },
@@ -139,10 +139,10 @@ export function crudService(deps: CrudDeps, def: ResourceDef) {
           // A row may not be moved out of the writer's scope either.
           assertWithinScope(def, ctx.user, writeScope, { ...before, ...prepared });
           // Nothing to change: no new version, no audit entry.
-          if (unchanged(def, before, prepared)) return publicRow(def, before);
+          if (unchanged(def, before, prepared)) return presented(def, before);
           const row = await updateRow(tx, def, id, prepared);
           await auditChange(tx, ctx, def, 'update', id, before, row);
-          return publicRow(def, row);
+          return presented(def, row);
         }),
       );
     },
@@ -157,7 +157,7 @@ export function crudService(deps: CrudDeps, def: ResourceDef) {
           assertWithinScope(def, ctx.user, writeScope, before);
           await deleteRow(tx, def, id);
           await auditChange(tx, ctx, def, 'delete', id, before, undefined);
-          return publicRow(def, before);
+          return presented(def, before);
         }),
       );
     },

@@ -2,6 +2,7 @@ import type { Tx } from '../../../db/client';
 import { mapDbError, type ConstraintFields } from '../../lib/db-errors';
 import { AppError, fieldError, fieldErrors, fromZodIssue, type FieldErrors } from '../../lib/errors';
 import type { WriteContext } from '../../lib/resource';
+import { today } from '../../lib/dates';
 import { lotCreate } from './production.schemas';
 import type { ProductionService } from './production.service';
 
@@ -41,6 +42,12 @@ export async function importLots(
         const field = issue.path.length ? issue.path.join('.') : 'row';
         errors[`${line}.${field}`] ??= fromZodIssue(issue as never);
       }
+      // The rules a field can break on its own are still reported, so one pass names them all.
+      const day = cells(raw).harvested_on;
+      if (typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) && day > today()) {
+        errors[`${line}.harvested_on`] ??= fieldError('in_future', 'must not be after today');
+      }
+      if (cells(raw).code !== undefined) errors[`${line}.code`] ??= fieldError('server_generated', 'is made by the server; leave it out');
       continue;
     }
     // Rows after a bad one are still checked against the rules, so that every bad row is

@@ -4,8 +4,11 @@ import type { AuthUser } from '../../lib/policy';
 import type { Row } from '../../lib/resource';
 
 // All SQL of production's rules; the service passes its transaction. Row locks are taken in
-// one order across the platform: plantings, then lot_sequences, then harvest_lots, then
-// (storage) warehouses by id and stock rows by (lot_id, warehouse_id).
+// one order across the platform: plots, plantings, then lot_sequences, then harvest_lots, then
+// (storage) warehouses by id and stock rows by (lot_id, warehouse_id). They are NO KEY UPDATE
+// locks: they exclude each other, but not the key-share locks that a foreign key check takes
+// on the row it points at (a lot inserted for a locked planting, a movement naming a lot),
+// which would otherwise invert the order and deadlock.
 
 async function one<T = Row>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T | undefined> {
   const res = await db.execute(query);
@@ -25,7 +28,7 @@ export const lockPlot = (tx: DbOrTx, user: AuthUser, plotId: number) =>
   one<{ id: number; village_id: number; household_id: number | null; area_mu: string }>(tx, sql`
     SELECT id, village_id, household_id, area_mu FROM plots
     WHERE id = ${plotId} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})
-    FOR UPDATE`);
+    FOR NO KEY UPDATE`);
 
 /**
  * Mu of the plot taken, during [from, to] (to null: open-ended), by its other plantings. A
@@ -63,7 +66,7 @@ export const lockPlanting = (tx: DbOrTx, user: AuthUser, plantingId: number) =>
            p.status::text AS status, c.shelf_life_days
     FROM plantings p JOIN villages v ON v.id = p.village_id JOIN crops c ON c.id = p.crop_id
     WHERE p.id = ${plantingId} AND p.union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR p.village_id = ${villageOf(user)})
-    FOR UPDATE OF p`);
+    FOR NO KEY UPDATE OF p`);
 
 export interface Blocker {
   id: number;
@@ -99,7 +102,7 @@ export const lockApplication = (tx: DbOrTx, user: AuthUser, id: number) =>
   one<{ id: number; planting_id: number; corrected_by_id: number | null }>(tx, sql`
     SELECT id, planting_id, corrected_by_id FROM input_applications
     WHERE id = ${id} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})
-    FOR UPDATE`);
+    FOR NO KEY UPDATE`);
 
 export async function markCorrected(tx: DbOrTx, id: number, correctedBy: number): Promise<void> {
   await tx.execute(sql`UPDATE input_applications SET corrected_by_id = ${correctedBy} WHERE id = ${id}`);
@@ -137,7 +140,7 @@ export const lockLot = (tx: DbOrTx, user: AuthUser, lotId: number) =>
   one<{ id: number; village_id: number; harvested_on: string }>(tx, sql`
     SELECT id, village_id, harvested_on::text AS harvested_on FROM harvest_lots
     WHERE id = ${lotId} AND union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR village_id = ${villageOf(user)})
-    FOR UPDATE`);
+    FOR NO KEY UPDATE`);
 
 /** The lot's residue status follows its latest test (by test date, then record). */
 export async function refreshResidueStatus(tx: DbOrTx, lotId: number): Promise<void> {

@@ -28,6 +28,8 @@ export const productionConstraintFields = {
   harvest_lots_received_kg: 'quantity_kg',
   residue_tests_lot_fk: 'lot_id',
   work_records_person_fk: 'person_id',
+  work_records_days_range: 'days',
+  work_records_wage_nonneg: 'wage',
 };
 
 const idRef = z.coerce.number().int().positive().max(2_147_483_647);

@@ -4,7 +4,7 @@ import {
   temperatureZoneEnum,
 } from '../../../db/schema/index';
 import {
-  code, decimal, decimalOut, id, isoDate, optionalDate, optionalId, optionalText, readOnlyInput, recordBase, text, timestampOut,
+  code, codeParams, decimal, decimalOut, id, isoDate, optionalDate, optionalId, optionalText, readOnlyInput, recordBase, text, timestampOut,
 } from '../../lib/zod-fields';
 
 // One zod set per resource (create, update, record): validation, OpenAPI and types.
@@ -173,7 +173,7 @@ export const workRecordSchemas = crudSchemas(
     person_id: id,
     worked_on: isoDate,
     task: text(120),
-    days: decimal({ scale: 1, integerDigits: 2, positive: true }),
+    days: decimal({ scale: 1, integerDigits: 2, positive: true }).refine((v) => Number(v) <= 31, { message: 'must be at most 31', params: codeParams('too_big', { maximum: 31 }) }),
     wage: price,
     notes: optionalText(500),
   },

@@ -7,6 +7,8 @@ import type { Row } from '../../lib/resource';
 // lot_sequences, harvest_lots, then warehouses by id, then stock rows by (lot_id,
 // warehouse_id); a transaction that follows it cannot deadlock with another that does.
 // The CHECK constraints on `stock` and `warehouses` hold the balances even if this code erred.
+// Lots and rooms are locked FOR NO KEY UPDATE: a foreign key check of another transaction
+// (a movement naming the lot or room) takes a key-share lock, which these do not block.
 
 async function one<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T | undefined> {
   return (await db.execute(query)).rows[0] as T | undefined;
@@ -37,7 +39,7 @@ export const lotForMove = (tx: DbOrTx, unionId: number, lotId: number, lock: 'up
            l.residue_status::text AS residue_status, l.latest_test_id, t.tested_on::text AS latest_tested_on, c.chill_sensitive
     FROM harvest_lots l JOIN crops c ON c.id = l.crop_id LEFT JOIN residue_tests t ON t.id = l.latest_test_id
     WHERE l.id = ${lotId} AND l.union_id = ${unionId}
-    ${lock === 'update' ? sql`FOR UPDATE OF l` : lock === 'share' ? sql`FOR SHARE OF l` : sql``}`);
+    ${lock === 'update' ? sql`FOR NO KEY UPDATE OF l` : lock === 'share' ? sql`FOR SHARE OF l` : sql``}`);
 
 /** Several lots locked to share, in id order (a processing run's inputs). */
 export async function shareLots(tx: DbOrTx, unionId: number, ids: number[]): Promise<void> {
@@ -61,7 +63,7 @@ export async function lockRooms(tx: DbOrTx, unionId: number, ids: number[]): Pro
   const res = await tx.execute(sql`
     SELECT id, village_id, kind::text AS kind, temperature_zone::text AS temperature_zone, capacity_kg::text AS capacity_kg,
            stock_kg::text AS stock_kg, name
-    FROM warehouses WHERE union_id = ${unionId} AND id = ANY(${sql.param(unique)}::int[]) ORDER BY id FOR UPDATE`);
+    FROM warehouses WHERE union_id = ${unionId} AND id = ANY(${sql.param(unique)}::int[]) ORDER BY id FOR NO KEY UPDATE`);
   return new Map((res.rows as unknown as Room[]).map((r) => [Number(r.id), r]));
 }
 
