@@ -27,6 +27,8 @@ export function harvestErrorText(error: unknown, translate: Translate, md: (d: u
     .filter(([k, v]) => k !== 'root' && typeof v === 'string')
     .map(([k, v]) => `${translate(`resources.harvest-lots.fields.${k}`, { _: k })}：${String(v)}`);
   const head = translate(error.message, { _: error.message });
-  // 5xx and timeouts: the same key may be sent again, the server will not make a second lot.
-  return { text: [head, ...fields].join('；'), network: error.status >= 500 || error.status === 408 };
+  // 5xx, timeouts, and the first try still running on the server: the same key may be sent
+  // again, the server will not make a second lot.
+  const retry = error.status >= 500 || error.status === 408 || body.code === 'IDEMPOTENCY_KEY_IN_FLIGHT';
+  return { text: [head, ...fields].join('；'), network: retry };
 }
