@@ -1,5 +1,5 @@
 import { asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client';
 import { changesLive, writeGeneration } from './changes';
 import {
@@ -142,4 +142,14 @@ export async function aggregateRows(db: DbOrTx, def: ResourceDef, query: ListQue
   const where = whereOf([...scope, ...p.terms]);
   const res = await db.execute(sql`SELECT ${select} FROM ${def.table} WHERE ${where}${groupBy ? sql` GROUP BY ${groupBy}` : sql``}`);
   return res.rows as Row[];
+}
+
+/** A row read by hand-written SQL, as drizzle would return it (timestamps as Dates...). */
+export function mapRow(table: PgTable, raw: Row): Row {
+  const out: Row = {};
+  for (const column of Object.values(getTableColumns(table))) {
+    const value = raw[column.name];
+    out[column.name] = value == null ? (value ?? null) : column.mapFromDriverValue(value);
+  }
+  return out;
 }

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import type { AuthUser } from '../../lib/policy';
 import type { Row } from '../../lib/resource';
+import { harvestLots } from '../../../db/schema/index';
+import { mapRow } from '../../lib/crud.repository';
 
 // All SQL of production's rules; the service passes its transaction. Row locks are taken in
 // one order across the platform: plots, plantings, then lot_sequences, then harvest_lots, then
@@ -60,11 +62,18 @@ export interface PlantingForHarvest {
 }
 
 /** The planting a lot or an application is recorded on, within the user's reach, locked. */
-export const lockPlanting = (tx: DbOrTx, user: AuthUser, plantingId: number) =>
-  one<PlantingForHarvest>(tx, sql`
+export const lockPlanting = (tx: DbOrTx, user: AuthUser, plantingId: number) => lockPlantingFor(tx, user, plantingId, null);
+
+/**
+ * The same, for a harvest: with the household the lot is credited to (the one named, or the
+ * plot's), looked up in the planting's village in the same statement.
+ */
+export const lockPlantingFor = (tx: DbOrTx, user: AuthUser, plantingId: number, householdId: number | null) =>
+  one<PlantingForHarvest & { credited_id: number | null; credited_is_member: boolean | null }>(tx, sql`
     SELECT p.id, p.village_id, v.code AS village_code, p.plot_id, p.household_id, p.crop_id, p.planted_on::text AS planted_on,
-           p.status::text AS status, c.shelf_life_days
+           p.status::text AS status, c.shelf_life_days, h.id AS credited_id, h.is_member AS credited_is_member
     FROM plantings p JOIN villages v ON v.id = p.village_id JOIN crops c ON c.id = p.crop_id
+    LEFT JOIN households h ON h.id = coalesce(${householdId}::int, p.household_id) AND h.village_id = p.village_id
     WHERE p.id = ${plantingId} AND p.union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR p.village_id = ${villageOf(user)})
     FOR NO KEY UPDATE OF p`);
 
@@ -108,10 +117,6 @@ export async function markCorrected(tx: DbOrTx, id: number, correctedBy: number)
   await tx.execute(sql`UPDATE input_applications SET corrected_by_id = ${correctedBy} WHERE id = ${id}`);
 }
 
-/** The household a lot is credited to, in the planting's village; with its membership. */
-export const householdInVillage = (db: DbOrTx, villageId: number, householdId: number) =>
-  one<{ id: number; is_member: boolean }>(db, sql`SELECT id, is_member FROM households WHERE id = ${householdId} AND village_id = ${villageId}`);
-
 /**
  * The next lot code of a village and day: `CJ-20260512-007`. The counter row stays locked
  * until commit, so codes are unique and, within a village and day, consecutive.
@@ -126,13 +131,33 @@ export async function nextLotCodes(tx: DbOrTx, villageId: number, villageCode: s
   return Array.from({ length: count }, (_, i) => `${villageCode}-${stamp}-${String(last - count + 1 + i).padStart(3, '0')}`);
 }
 
-export async function addHarvested(tx: DbOrTx, plantingId: number, kg: string): Promise<void> {
-  await tx.execute(sql`
-    UPDATE plantings SET harvested_kg = harvested_kg + ${kg}::numeric,
-      -- The first harvest moves it on; a form read before then is now stale.
-      version = version + CASE WHEN status IN ('planned', 'growing') THEN 1 ELSE 0 END,
-      status = CASE WHEN status IN ('planned', 'growing') THEN 'harvesting'::planting_status ELSE status END
-    WHERE id = ${plantingId}`);
+/**
+ * Records the lot in one statement: the planting's harvested kg (and its move to harvesting),
+ * the next code of the village's day (`CJ-20261128-007`, its counter row locked until
+ * commit), and the lot with that code. One round trip, taken last, keeps the counter's lock short.
+ */
+export async function insertHarvestLot(tx: DbOrTx, lot: Row & { village_code: string }): Promise<Row> {
+  const stamp = String(lot.harvested_on).replaceAll('-', '');
+  const res = await tx.execute(sql`
+    WITH planting AS (
+      UPDATE plantings SET harvested_kg = harvested_kg + ${lot.quantity_kg}::numeric,
+        version = version + CASE WHEN status IN ('planned', 'growing') THEN 1 ELSE 0 END,
+        status = CASE WHEN status IN ('planned', 'growing') THEN 'harvesting'::planting_status ELSE status END
+      WHERE id = ${lot.planting_id} RETURNING id),
+    seq AS (
+      INSERT INTO lot_sequences (village_id, day, last_seq) SELECT ${lot.village_id}, ${lot.harvested_on}::date, 1 FROM planting
+      ON CONFLICT (village_id, day) DO UPDATE SET last_seq = lot_sequences.last_seq + 1
+      RETURNING last_seq)
+    INSERT INTO harvest_lots (union_id, village_id, code, source, planting_id, plot_id, household_id, crop_id, harvested_on, grade,
+                              quantity_kg, intake_price, is_member, expires_on, notes, recorded_by)
+    SELECT ${lot.union_id}, ${lot.village_id},
+           ${lot.village_code} || '-' || ${stamp} || '-' || CASE WHEN last_seq < 1000 THEN lpad(last_seq::text, 3, '0') ELSE last_seq::text END,
+           'harvest', ${lot.planting_id}, ${lot.plot_id}, ${lot.household_id ?? null}, ${lot.crop_id}, ${lot.harvested_on}::date,
+           ${lot.grade}::lot_grade, ${lot.quantity_kg}::numeric, ${lot.intake_price}::numeric, ${lot.is_member ?? null}::boolean,
+           ${lot.expires_on}::date, ${lot.notes ?? null}, ${lot.recorded_by}
+    FROM seq
+    RETURNING *`);
+  return mapRow(harvestLots, res.rows[0] as Row);
 }
 
 /** A lot within the user's reach, locked (a residue test changes its derived status). */

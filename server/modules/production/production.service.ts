@@ -6,7 +6,7 @@ import { AppError, conflict, fieldError, fieldErrors, notFound, validationError 
 import { assertWithinScope, scopeCondition, scopeTerms, type Row, type WriteContext } from '../../lib/resource';
 import { recordMovement } from '../storage/storage.service';
 import {
-  addHarvested, areaTaken, cropInUnion, householdInVillage, intervalBlockers, lockApplication, lockLot, lockPlanting, lockPlot, markCorrected,
+  areaTaken, cropInUnion, insertHarvestLot, intervalBlockers, lockApplication, lockLot, lockPlanting, lockPlantingFor, lockPlot, markCorrected,
   nextLotCodes, refreshHarvestableFrom, refreshResidueStatus,
 } from './production.repository';
 import { applicationResource, lotResource, plantingResource, residueTestResource } from './production.resources';
@@ -138,7 +138,7 @@ export function productionService(deps: CrudDeps) {
     const scope = policies.require(ctx.user, lotResource.name, 'create');
     if (body.code !== undefined) throw bad('code', 'server_generated', 'is made by the server; leave it out');
     notInFuture('harvested_on', body.harvested_on);
-    const planting = await lockPlanting(t, ctx.user, body.planting_id);
+    const planting = await lockPlantingFor(t, ctx.user, body.planting_id, body.household_id ?? null);
     if (!planting) throw bad('planting_id', 'not_found_reference', 'does not exist or is outside your village');
     if (planting.status === 'finished') {
       throw new AppError(409, 'PLANTING_FINISHED', 'The planting is finished; nothing more is harvested from it', fieldErrors({
@@ -149,12 +149,10 @@ export function productionService(deps: CrudDeps) {
       throw bad('harvested_on', 'before_planting', `must not be before the planting (${planting.planted_on})`, { planted_on: planting.planted_on });
     }
     const householdId = body.household_id ?? planting.household_id;
-    let isMember: boolean | null = null;
-    if (householdId != null) {
-      const household = await householdInVillage(t, planting.village_id, householdId);
-      if (!household) throw bad('household_id', 'not_found_reference', 'is not a household of the planting\'s village');
-      isMember = household.is_member;
+    if (householdId != null && planting.credited_id == null) {
+      throw bad('household_id', 'not_found_reference', 'is not a household of the planting\'s village');
     }
+    // Read after the planting is locked: an application recorded meanwhile is seen.
     const [blocker] = await intervalBlockers(t, planting.id, body.harvested_on);
     if (blocker) {
       const message = `${blocker.product} applied on ${blocker.applied_on} has a ${blocker.interval_days}-day pre-harvest interval: harvest allowed from ${blocker.allowed_from}`;
@@ -165,18 +163,14 @@ export function productionService(deps: CrudDeps) {
         }),
       }));
     }
-    // The planting is locked already; the village's code counter is taken as late as it can
-    // be, since every lot of that village and day waits for it until this one commits.
-    await addHarvested(t, planting.id, body.quantity_kg);
-    const [code] = await nextLotCodes(t, planting.village_id, planting.village_code, body.harvested_on);
     const values: Row = {
-      union_id: ctx.user.union_id, village_id: planting.village_id, code, source: 'harvest', planting_id: planting.id, plot_id: planting.plot_id,
+      union_id: ctx.user.union_id, village_id: planting.village_id, planting_id: planting.id, plot_id: planting.plot_id,
       household_id: householdId, crop_id: planting.crop_id, harvested_on: body.harvested_on, grade: body.grade, quantity_kg: body.quantity_kg,
-      intake_price: body.intake_price, is_member: isMember, expires_on: addDays(body.harvested_on, planting.shelf_life_days),
+      intake_price: body.intake_price, is_member: planting.credited_is_member, expires_on: addDays(body.harvested_on, planting.shelf_life_days),
       notes: body.notes ?? null, recorded_by: ctx.user.id,
     };
     assertWithinScope(lotResource, ctx.user, scope, values);
-    const row = await insertRow(t, lotResource, values);
+    const row = await insertHarvestLot(t, { ...values, village_code: planting.village_code });
     await auditChange(t, ctx, lotResource, 'create', row.id, undefined, row);
     if (body.warehouse_id != null) {
       await recordMovement(t, ctx, policies, { kind: 'receive', lot_id: row.id as number, to_warehouse_id: body.warehouse_id, quantity_kg: body.quantity_kg }, 'warehouse_id');
