@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterCommit, type DbOrTx } from '../../db/client';
 import { accountChanged, bumpWriteGeneration } from './changes';
 import type { AuthUser } from './policy';
@@ -39,6 +40,28 @@ function scrub(value: unknown): unknown {
  * takes its number from the sequence. The sealer relies on it: once every transaction that
  * was running when it saw row N has ended, no row below N can still appear.
  */
+/**
+ * The same audit row, for a record a hot path inserts with hand-written SQL: a CTE to append
+ * to that statement (`WITH ..., <from> AS (INSERT ... RETURNING *), audit AS (<this>)`), so the
+ * record and its audit row cost one round trip. `after` is the inserted row as the API shows
+ * it (decimals and timestamps as strings), built by PostgreSQL from the row.
+ */
+export function auditInsertedCte(tx: DbOrTx, actor: AuditActor, action: string, resource: string, table: PgTable, from: string): SQL {
+  const alias = sql.identifier(from);
+  const asText = Object.values(getTableColumns(table)).flatMap((c) => {
+    const col = sql`${alias}.${sql.identifier(c.name)}`;
+    if (c.columnType === 'PgNumeric') return [sql`${c.name}::text`, sql`${col}::text`];
+    if (c.columnType === 'PgTimestamp') return [sql`${c.name}::text`, sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`];
+    return [];
+  });
+  afterCommit(tx, () => bumpWriteGeneration(resource));
+  return sql`
+    INSERT INTO audit_log (union_id, user_id, username, action, resource, record_id, before, after, request_id)
+    SELECT ${actor.union_id}, ${actor.user?.id ?? null}, ${actor.user?.username ?? actor.system ?? null}, ${action}, ${resource},
+           ${alias}.id::text, NULL, to_jsonb(${alias}) || jsonb_build_object(${sql.join(asText, sql`, `)}), ${actor.requestId ?? null}
+    FROM ${alias} WHERE pg_current_xact_id() IS NOT NULL`;
+}
+
 export async function writeAudit(tx: DbOrTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   const json = (v: unknown) => (v == null ? null : JSON.stringify(scrub(v)));
   const before = json(entry.before);

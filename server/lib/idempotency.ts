@@ -41,12 +41,38 @@ export function requestHash(req: Pick<FastifyRequest, 'method' | 'url' | 'body'>
   return createHash('sha256').update(`${req.method}\n${req.url}\n${canonical(req.body ?? null)}`).digest('hex');
 }
 
+/**
+ * The two statements every keyed write runs, built and prepared once per database: a keyed
+ * write is a hot path (a phone's harvest, a gateway's readings), and building the query each
+ * time cost more than running it.
+ */
+function statementsOf(db: DbOrTx) {
+  let s = statementCache.get(db);
+  if (!s) {
+    const p = (name: string) => sql.placeholder(name);
+    s = {
+      claim: db.insert(idempotencyKeys).values({
+        user_id: p('user_id'), key: p('key'), union_id: p('union_id'), request_hash: p('request_hash'), method: p('method'), path: p('path'),
+      } as never).onConflictDoNothing().returning({ key: idempotencyKeys.key }).prepare('idempotency_claim'),
+      held: db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.user_id, p('user_id')), eq(idempotencyKeys.key, p('key'))))
+        .prepare('idempotency_held'),
+      store: db.update(idempotencyKeys).set({ status_code: p('status_code'), response: p('response'), completed_at: sql`now()` } as never)
+        .where(and(eq(idempotencyKeys.user_id, p('user_id')), eq(idempotencyKeys.key, p('key')), isNull(idempotencyKeys.status_code)))
+        .prepare('idempotency_store'),
+    };
+    statementCache.set(db, s);
+  }
+  return s;
+}
+type Prepared = { execute(v: Record<string, unknown>): Promise<unknown> };
+const statementCache = new WeakMap<object, { claim: Prepared; held: Prepared; store: Prepared }>();
+
 /** Claims the key for this request: true when it is new; otherwise the row that holds it. */
-async function claim(db: DbOrTx, row: typeof idempotencyKeys.$inferInsert) {
-  const inserted = await db.insert(idempotencyKeys).values(row).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+async function claim(db: DbOrTx, row: typeof idempotencyKeys.$inferInsert): Promise<{ claimed: true } | { claimed: false; held: typeof idempotencyKeys.$inferSelect }> {
+  const s = statementsOf(db);
+  const inserted = (await s.claim.execute(row as Record<string, unknown>)) as unknown[];
   if (inserted.length) return { claimed: true as const };
-  const [held] = await db.select().from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.user_id, row.user_id), eq(idempotencyKeys.key, row.key)));
+  const [held] = (await s.held.execute({ user_id: row.user_id, key: row.key })) as (typeof idempotencyKeys.$inferSelect)[];
   // Released between the two statements: claim again.
   if (!held) return claim(db, row);
   return { claimed: false as const, held };
@@ -108,7 +134,7 @@ export default fp(async function idempotency(app: FastifyInstance, opts: { db: D
     try {
       if (reply.statusCode < 400) {
         const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload ?? null);
-        await db.update(idempotencyKeys).set({ status_code: reply.statusCode, response: body, completed_at: sql`now()` }).where(where);
+        await statementsOf(db).store.execute({ status_code: reply.statusCode, response: body, user_id: req.user.id, key });
       } else {
         await db.delete(idempotencyKeys).where(where);
       }

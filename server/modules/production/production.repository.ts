@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client';
 import type { AuthUser } from '../../lib/policy';
 import type { Row } from '../../lib/resource';
@@ -134,9 +134,10 @@ export async function nextLotCodes(tx: DbOrTx, villageId: number, villageCode: s
 /**
  * Records the lot in one statement: the planting's harvested kg (and its move to harvesting),
  * the next code of the village's day (`CJ-20261128-007`, its counter row locked until
- * commit), and the lot with that code. One round trip, taken last, keeps the counter's lock short.
+ * commit), the lot with that code, and its audit row. One round trip, taken last, keeps the
+ * counter's lock short.
  */
-export async function insertHarvestLot(tx: DbOrTx, lot: Row & { village_code: string }): Promise<Row> {
+export async function insertHarvestLot(tx: DbOrTx, lot: Row & { village_code: string }, audit: (from: string) => SQL): Promise<Row> {
   const stamp = String(lot.harvested_on).replaceAll('-', '');
   const res = await tx.execute(sql`
     WITH planting AS (
@@ -147,7 +148,8 @@ export async function insertHarvestLot(tx: DbOrTx, lot: Row & { village_code: st
     seq AS (
       INSERT INTO lot_sequences (village_id, day, last_seq) SELECT ${lot.village_id}, ${lot.harvested_on}::date, 1 FROM planting
       ON CONFLICT (village_id, day) DO UPDATE SET last_seq = lot_sequences.last_seq + 1
-      RETURNING last_seq)
+      RETURNING last_seq),
+    lot AS (
     INSERT INTO harvest_lots (union_id, village_id, code, source, planting_id, plot_id, household_id, crop_id, harvested_on, grade,
                               quantity_kg, intake_price, is_member, expires_on, notes, recorded_by)
     SELECT ${lot.union_id}, ${lot.village_id},
@@ -156,7 +158,9 @@ export async function insertHarvestLot(tx: DbOrTx, lot: Row & { village_code: st
            ${lot.grade}::lot_grade, ${lot.quantity_kg}::numeric, ${lot.intake_price}::numeric, ${lot.is_member ?? null}::boolean,
            ${lot.expires_on}::date, ${lot.notes ?? null}, ${lot.recorded_by}
     FROM seq
-    RETURNING *`);
+    RETURNING *),
+    audit AS (${audit('lot')})
+    SELECT * FROM lot`);
   return mapRow(harvestLots, res.rows[0] as Row);
 }
 

@@ -1,4 +1,6 @@
 import type { DbOrTx, Tx } from '../../../db/client';
+import { harvestLots } from '../../../db/schema/index';
+import { auditInsertedCte } from '../../lib/audit';
 import { auditChange, changesOf, presented, translated, unchanged, type CrudDeps } from '../../lib/crud.service';
 import { findRow, getRow, insertRow, updateRow } from '../../lib/crud.repository';
 import { addDays, today } from '../../lib/dates';
@@ -170,8 +172,9 @@ export function productionService(deps: CrudDeps) {
       notes: body.notes ?? null, recorded_by: ctx.user.id,
     };
     assertWithinScope(lotResource, ctx.user, scope, values);
-    const row = await insertHarvestLot(t, { ...values, village_code: planting.village_code });
-    await auditChange(t, ctx, lotResource, 'create', row.id, undefined, row);
+    const actor = { union_id: ctx.user.union_id, user: ctx.user, requestId: ctx.requestId };
+    const row = await insertHarvestLot(t, { ...values, village_code: planting.village_code },
+      (from) => auditInsertedCte(t, actor, 'create', lotResource.name, harvestLots, from));
     if (body.warehouse_id != null) {
       await recordMovement(t, ctx, policies, { kind: 'receive', lot_id: row.id as number, to_warehouse_id: body.warehouse_id, quantity_kg: body.quantity_kg }, 'warehouse_id');
       return presented(lotResource, (await findRow(t, lotResource, row.id as number, scopeCondition(lotResource, ctx.user, 'union')))!);
