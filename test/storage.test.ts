@@ -135,6 +135,29 @@ describe('warehouses', () => {
     expect(r.json()).toMatchObject({ free_kg: '800.00', zone_min_c: 7, zone_max_c: 10 });
   });
 
+  it('keeps its cooperative, and its kind and zone while it holds stock', async () => {
+    const w = await room({ temperature_zone: 'cool' });
+    const l = await lot();
+    expect((await receive(l, w, 40)).statusCode).toBe(201);
+    const current = (await api(manager, 'GET', `/api/warehouses/${w.id}`)).json();
+    const before = await snapshotOf(t.db, ['warehouses', 'stock']);
+    // A cool room made chilled would hold chill-sensitive produce at 0–2 °C.
+    const zone = await api(manager, 'PUT', `/api/warehouses/${w.id}`, { ...current, temperature_zone: 'chilled' });
+    expect(zone.statusCode, zone.body).toBe(400);
+    expect(fieldCode(zone, 'temperature_zone')?.code).toBe('violates_rule');
+    const moved = await api(admin, 'PUT', `/api/warehouses/${w.id}`, { ...current, cooperative_id: coopQY.id });
+    expect(moved.statusCode, moved.body).toBe(400);
+    expect(fieldCode(moved, 'cooperative_id')?.code).toBe('read_only');
+    expect(await snapshotOf(t.db, ['warehouses', 'stock'])).toEqual(before);
+    // Emptied, it may be rezoned; other edits never needed it empty.
+    expect((await api(manager, 'PUT', `/api/warehouses/${w.id}`, { ...current, name: '改名冷库' })).statusCode).toBe(200);
+    expect((await move({ kind: 'loss', lot_id: l.id, from_warehouse_id: w.id, quantity_kg: 40, reason: '清空' })).statusCode).toBe(201);
+    const fresh = (await api(manager, 'GET', `/api/warehouses/${w.id}`)).json();
+    const rezoned = await api(manager, 'PUT', `/api/warehouses/${w.id}`, { ...fresh, temperature_zone: 'chilled' });
+    expect(rezoned.statusCode, rezoned.body).toBe(200);
+    expect(rezoned.json().temperature_zone).toBe('chilled');
+  });
+
   it('a manager cannot see or touch another village\'s rooms', async () => {
     const qyRoom = await room({}, coopQY);
     const before = await snapshotOf(t.db, ['warehouses', 'temperature_readings', 'stock_movements']);

@@ -48,10 +48,17 @@ export const warehouseResource: ResourceDef = {
   },
   scopeColumns: { village: warehouses.village_id },
   ...warehouseSchemas,
-  readOnly: readOnlyBase,
+  // A room stays with its cooperative (its stock is that village's).
+  readOnly: [...readOnlyBase, 'cooperative_id'],
   derived: ['village_id', 'stock_kg', 'last_temperature_c', 'last_reading_at', 'last_reading_out_of_range', 'free_kg', 'zone_min_c', 'zone_max_c'],
   /** The room belongs to its cooperative's village. */
-  prepare: async (db, ctx, input) => {
+  prepare: async (db, ctx, input, before) => {
+    // What a room keeps (its kind, its zone) changes only while it is empty: a chilled room
+    // made of a cool one would hold chill-sensitive produce at 0–2 °C.
+    const reshaped = ['kind', 'temperature_zone'].filter((k) => input[k] !== undefined && before && input[k] !== before[k]);
+    if (reshaped.length && Number(before?.stock_kg ?? 0) > 0) {
+      throw validationError(fieldErrors(Object.fromEntries(reshaped.map((k) => [k, fieldError('violates_rule', 'cannot change while the room holds stock; empty it first')]))));
+    }
     if (input.cooperative_id === undefined) return input;
     const res = await db.execute<{ village_id: number }>(sql`
       SELECT village_id FROM ${cooperatives} WHERE id = ${input.cooperative_id as number} AND union_id = ${ctx.user.union_id}`);
