@@ -15,7 +15,7 @@ export function flag(name: string, fallback?: string): string | undefined {
 
 /** The configured database (DATABASE_URL or the embedded one under DATA_DIR), migrated. */
 export async function openConfiguredDb(): Promise<{ handle: DbHandle }> {
-  const env = parseEnv(process.env);
+  const env = parseEnv(process.env, { secrets: false });
   const handle = await createDb({
     databaseUrl: env.DATABASE_URL,
     pgliteDir: env.DATABASE_URL ? undefined : pgliteDirOf(resolve(env.DATA_DIR)),

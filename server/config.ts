@@ -91,16 +91,21 @@ export interface Config {
   auditKey: string;
 }
 
-/** Parses the environment; throws an Error whose message names every bad variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/**
+ * Parses the environment; throws an Error whose message names every bad variable. Tools that
+ * neither sign tokens nor seal the audit trail (the data generator, create-admin) pass
+ * `{ secrets: false }`: they need the database, not the server's keys.
+ */
+export function parseEnv(source: Record<string, string | undefined>, opts: { secrets?: boolean } = {}): Env {
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
   );
   const result = configSchema.safeParse(cleaned);
   const lines = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
   // Checked apart from the schema so that it is reported together with any other mistake.
-  if (cleaned.DATABASE_URL && !cleaned.JWT_SECRET) lines.push('  JWT_SECRET: is required when DATABASE_URL is set');
-  if (cleaned.DATABASE_URL && !cleaned.AUDIT_KEY) lines.push('  AUDIT_KEY: is required when DATABASE_URL is set');
+  const secrets = opts.secrets ?? true;
+  if (secrets && cleaned.DATABASE_URL && !cleaned.JWT_SECRET) lines.push('  JWT_SECRET: is required when DATABASE_URL is set');
+  if (secrets && cleaned.DATABASE_URL && !cleaned.AUDIT_KEY) lines.push('  AUDIT_KEY: is required when DATABASE_URL is set');
   if (cleaned.MIGRATION_DATABASE_URL && !cleaned.DATABASE_URL) lines.push('  MIGRATION_DATABASE_URL: needs DATABASE_URL (the embedded database has one role)');
   if (lines.length || !result.success) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   return result.data;
