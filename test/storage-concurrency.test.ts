@@ -159,4 +159,40 @@ describe.skipIf(!onPostgres)('the stock ledger under concurrent requests (Postgr
     const [pl] = await q(sql`SELECT harvested_kg::text AS kg FROM plantings WHERE id = ${p.id}`);
     expect(dec(pl.kg)).toBe(String(Array.from({ length: 20 }, (_, i) => 10 + i).reduce((s, x) => s + x, 0)));
   });
+
+  it('a pesticide recorded while harvests arrive: no lot is ever recorded inside its interval', async () => {
+    // Each round: one planting, harvests posted at once with a spraying (applied today, 7 days)
+    // that lands somewhere among them. A harvest the spraying's commit precedes must be refused;
+    // one that committed before it stands. Whatever the order, no lot of today may sit inside
+    // the interval of a pesticide applied today and recorded before the lot.
+    const [{ union_id }] = await q<{ union_id: number }>(sql`SELECT union_id FROM users WHERE username = 'admin'`);
+    const v = await makeVillage(t.db.db, union_id);
+    const statuses = new Map<number, number>();
+    for (let round = 0; round < 8; round++) {
+      const p = await makePlanting(t.db.db, await makePlot(t.db.db, await makeHousehold(t.db.db, v), { area_mu: '5' }), crop, { planted_on: day(-30) });
+      const harvest = () => api(admin, 'POST', '/api/harvest-lots', { planting_id: p.id, harvested_on: today(), grade: 'first', quantity_kg: '10', intake_price: '2' });
+      const spray = () => api(admin, 'POST', '/api/input-applications', {
+        planting_id: p.id, kind: 'pesticide', product: '吡虫啉', dose: '20', dose_unit: 'g/亩', applied_on: today(), applied_by: '测试', pre_harvest_interval_days: 7,
+      });
+      const calls = Array.from({ length: 12 }, (_, i) => (i === 3 + (round % 6) ? spray : harvest));
+      const results = await Promise.all(calls.map((c) => c()));
+      for (const r of results) statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
+      for (const r of results) expect([201, 409], r.body).toContain(r.statusCode);
+      for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json().code).toBe('PRE_HARVEST_INTERVAL');
+      // Every lot committed before the application that blocks it: its audit row is older.
+      const late = await q(sql`
+        SELECT l.code FROM harvest_lots l
+        JOIN input_applications a ON a.planting_id = l.planting_id AND a.kind = 'pesticide' AND a.corrected_by_id IS NULL
+          AND a.applied_on <= l.harvested_on AND l.harvested_on < a.applied_on + a.pre_harvest_interval_days
+        WHERE l.planting_id = ${p.id}
+          AND (SELECT min(id) FROM audit_log WHERE resource = 'harvest-lots' AND record_id = l.id::text)
+            > (SELECT min(id) FROM audit_log WHERE resource = 'input-applications' AND record_id = a.id::text)`);
+      expect(late, 'lots recorded after the spraying that blocks them').toEqual([]);
+      const [{ harvestable_from }] = await q(sql`SELECT harvestable_from::text FROM plantings WHERE id = ${p.id}`);
+      expect(harvestable_from).toBe(day(7));
+    }
+    // Both outcomes happened: some harvests beat the spraying, some were refused after it.
+    expect(statuses.get(201) ?? 0).toBeGreaterThan(0);
+    expect(statuses.get(409) ?? 0).toBeGreaterThan(0);
+  });
 });

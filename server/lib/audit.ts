@@ -44,9 +44,10 @@ function scrub(value: unknown): unknown {
  * The same audit row, for a record a hot path inserts with hand-written SQL: a CTE to append
  * to that statement (`WITH ..., <from> AS (INSERT ... RETURNING *), audit AS (<this>)`), so the
  * record and its audit row cost one round trip. `after` is the inserted row as the API shows
- * it (decimals and timestamps as strings), built by PostgreSQL from the row.
+ * it (decimals and timestamps as strings), built by PostgreSQL from the row. Once the statement
+ * ran, the caller calls `announceWrite` (as writeAudit does itself).
  */
-export function auditInsertedCte(tx: DbOrTx, actor: AuditActor, action: string, resource: string, table: PgTable, from: string): SQL {
+export function auditInsertedCte(actor: AuditActor, action: string, resource: string, table: PgTable, from: string): SQL {
   const alias = sql.identifier(from);
   const asText = Object.values(getTableColumns(table)).flatMap((c) => {
     const col = sql`${alias}.${sql.identifier(c.name)}`;
@@ -54,12 +55,16 @@ export function auditInsertedCte(tx: DbOrTx, actor: AuditActor, action: string, 
     if (c.columnType === 'PgTimestamp') return [sql`${c.name}::text`, sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`];
     return [];
   });
-  afterCommit(tx, () => bumpWriteGeneration(resource));
   return sql`
     INSERT INTO audit_log (union_id, user_id, username, action, resource, record_id, before, after, request_id)
     SELECT ${actor.union_id}, ${actor.user?.id ?? null}, ${actor.user?.username ?? actor.system ?? null}, ${action}, ${resource},
            ${alias}.id::text, NULL, to_jsonb(${alias}) || jsonb_build_object(${sql.join(asText, sql`, `)}), ${actor.requestId ?? null}
     FROM ${alias} WHERE pg_current_xact_id() IS NOT NULL`;
+}
+
+/** After a write audited by auditInsertedCte: this instance forgets what it made stale, at commit. */
+export function announceWrite(tx: DbOrTx, resource: string): void {
+  afterCommit(tx, () => bumpWriteGeneration(resource));
 }
 
 export async function writeAudit(tx: DbOrTx, actor: AuditActor, entry: AuditEntry): Promise<void> {

@@ -153,3 +153,17 @@ export function mapRow(table: PgTable, raw: Row): Row {
   }
   return out;
 }
+
+/**
+ * Hand-written SQL run as a named prepared statement, planned once per connection rather than
+ * on every call: for a hot path whose text never changes (only its parameters do). On the
+ * harvest statement planning was 40% of PostgreSQL's time.
+ */
+export async function executeNamed(db: DbOrTx, name: string, query: SQL): Promise<Row[]> {
+  const internals = db as unknown as {
+    dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } };
+    _: { session: { prepareQuery(q: { sql: string; params: unknown[] }, f: undefined, name: string, arrays: boolean): { execute(): Promise<unknown> } } };
+  };
+  const res = (await internals._.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, name, false).execute()) as { rows: Row[] };
+  return res.rows;
+}

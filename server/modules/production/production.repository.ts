@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../../db/client';
 import type { AuthUser } from '../../lib/policy';
 import type { Row } from '../../lib/resource';
 import { harvestLots } from '../../../db/schema/index';
-import { mapRow } from '../../lib/crud.repository';
+import { executeNamed, mapRow } from '../../lib/crud.repository';
 
 // All SQL of production's rules; the service passes its transaction. Row locks are taken in
 // one order across the platform: plots, plantings, then lot_sequences, then harvest_lots, then
@@ -131,37 +131,88 @@ export async function nextLotCodes(tx: DbOrTx, villageId: number, villageCode: s
   return Array.from({ length: count }, (_, i) => `${villageCode}-${stamp}-${String(last - count + 1 + i).padStart(3, '0')}`);
 }
 
+export interface LotFacts {
+  union_id: number;
+  harvested_on: string;
+  grade: string;
+  quantity_kg: string;
+  intake_price: string;
+  notes: string | null;
+  recorded_by: number;
+}
+
 /**
- * Records the lot in one statement: the planting's harvested kg (and its move to harvesting),
- * the next code of the village's day (`CJ-20261128-007`, its counter row locked until
- * commit), the lot with that code, and its audit row. One round trip, taken last, keeps the
- * counter's lock short.
+ * The tail of a harvest's statement, after a CTE `ok` that yields the planting to harvest (id,
+ * village_id, village_code, plot_id, crop_id, shelf_life_days, credited_id, credited_is_member)
+ * or nothing: the planting's tally (and its move to harvesting), the next code of the village's
+ * day (`CJ-20261128-007`; the counter row stays locked until commit, so codes are consecutive),
+ * the lot with that code and its expiry, and its audit row. The lot is the CTE `lot`.
  */
-export async function insertHarvestLot(tx: DbOrTx, lot: Row & { village_code: string }, audit: (from: string) => SQL): Promise<Row> {
-  const stamp = String(lot.harvested_on).replaceAll('-', '');
-  const res = await tx.execute(sql`
-    WITH planting AS (
-      UPDATE plantings SET harvested_kg = harvested_kg + ${lot.quantity_kg}::numeric,
-        version = version + CASE WHEN status IN ('planned', 'growing') THEN 1 ELSE 0 END,
-        status = CASE WHEN status IN ('planned', 'growing') THEN 'harvesting'::planting_status ELSE status END
-      WHERE id = ${lot.planting_id} RETURNING id),
+function lotTail(lot: LotFacts, audit: (from: string) => SQL): SQL {
+  const stamp = lot.harvested_on.replaceAll('-', '');
+  return sql`
+    planting AS (
+      UPDATE plantings p SET harvested_kg = p.harvested_kg + ${lot.quantity_kg}::numeric,
+        version = p.version + CASE WHEN p.status IN ('planned', 'growing') THEN 1 ELSE 0 END,
+        status = CASE WHEN p.status IN ('planned', 'growing') THEN 'harvesting'::planting_status ELSE p.status END
+      FROM ok WHERE p.id = ok.id RETURNING p.id),
     seq AS (
-      INSERT INTO lot_sequences (village_id, day, last_seq) SELECT ${lot.village_id}, ${lot.harvested_on}::date, 1 FROM planting
+      INSERT INTO lot_sequences (village_id, day, last_seq) SELECT ok.village_id, ${lot.harvested_on}::date, 1 FROM ok JOIN planting ON true
       ON CONFLICT (village_id, day) DO UPDATE SET last_seq = lot_sequences.last_seq + 1
       RETURNING last_seq),
     lot AS (
-    INSERT INTO harvest_lots (union_id, village_id, code, source, planting_id, plot_id, household_id, crop_id, harvested_on, grade,
-                              quantity_kg, intake_price, is_member, expires_on, notes, recorded_by)
-    SELECT ${lot.union_id}, ${lot.village_id},
-           ${lot.village_code} || '-' || ${stamp} || '-' || CASE WHEN last_seq < 1000 THEN lpad(last_seq::text, 3, '0') ELSE last_seq::text END,
-           'harvest', ${lot.planting_id}, ${lot.plot_id}, ${lot.household_id ?? null}, ${lot.crop_id}, ${lot.harvested_on}::date,
-           ${lot.grade}::lot_grade, ${lot.quantity_kg}::numeric, ${lot.intake_price}::numeric, ${lot.is_member ?? null}::boolean,
-           ${lot.expires_on}::date, ${lot.notes ?? null}, ${lot.recorded_by}
-    FROM seq
-    RETURNING *),
-    audit AS (${audit('lot')})
+      INSERT INTO harvest_lots (union_id, village_id, code, source, planting_id, plot_id, household_id, crop_id, harvested_on, grade,
+                                quantity_kg, intake_price, is_member, expires_on, notes, recorded_by)
+      SELECT ${lot.union_id}, ok.village_id,
+             ok.village_code || '-' || ${stamp} || '-' || CASE WHEN last_seq < 1000 THEN lpad(last_seq::text, 3, '0') ELSE last_seq::text END,
+             'harvest', ok.id, ok.plot_id, ok.credited_id, ok.crop_id, ${lot.harvested_on}::date, ${lot.grade}::lot_grade,
+             ${lot.quantity_kg}::numeric, ${lot.intake_price}::numeric, ok.credited_is_member, ${lot.harvested_on}::date + ok.shelf_life_days,
+             ${lot.notes}, ${lot.recorded_by}
+      FROM ok, seq
+      RETURNING *),
+    audit AS (${audit('lot')})`;
+}
+
+/** Records the lot of a planting already locked and checked (the full path, in its transaction). */
+export async function insertHarvestLot(tx: DbOrTx, planting: PlantingForHarvest & { credited_id: number | null; credited_is_member: boolean | null }, lot: LotFacts, audit: (from: string) => SQL): Promise<Row> {
+  const res = await tx.execute(sql`
+    WITH ok AS (
+      SELECT ${planting.id}::int AS id, ${planting.village_id}::int AS village_id, ${planting.village_code}::text AS village_code,
+             ${planting.plot_id}::int AS plot_id, ${planting.crop_id}::int AS crop_id, ${planting.shelf_life_days}::int AS shelf_life_days,
+             ${planting.credited_id}::int AS credited_id, ${planting.credited_is_member}::boolean AS credited_is_member),
+    ${lotTail(lot, audit)}
     SELECT * FROM lot`);
   return mapRow(harvestLots, res.rows[0] as Row);
+}
+
+/**
+ * A harvest in one statement, without a transaction around it, when nothing can refuse it:
+ * the planting is locked, and the lot is recorded only if it is not finished, the date is not
+ * before planting, the household credited is of its village, and no pesticide interval runs on
+ * that day. The last is read from the locked row's `harvestable_from` (kept by every
+ * application in the application's own transaction): PostgreSQL re-reads a row it waited to
+ * lock, so an application committed meanwhile is seen. `harvestable_from` after the day may
+ * still come from a later application that does not block this day: the caller then takes the
+ * full path, which reads the applications themselves. Returns the lot, or why there is none.
+ */
+export async function harvestAtOnce(db: DbOrTx, user: AuthUser, householdId: number | null, plantingId: number, lot: LotFacts, audit: (from: string) => SQL) {
+  const rows = await executeNamed(db, 'harvest_at_once', sql`
+    WITH p AS (
+      SELECT p.id, p.village_id, v.code AS village_code, p.plot_id, p.crop_id, p.planted_on, p.status, p.harvestable_from, c.shelf_life_days,
+             coalesce(${householdId}::int, p.household_id) AS wanted_id, h.id AS credited_id, h.is_member AS credited_is_member
+      FROM plantings p JOIN villages v ON v.id = p.village_id JOIN crops c ON c.id = p.crop_id
+      LEFT JOIN households h ON h.id = coalesce(${householdId}::int, p.household_id) AND h.village_id = p.village_id
+      WHERE p.id = ${plantingId} AND p.union_id = ${user.union_id} AND (${villageOf(user)}::int IS NULL OR p.village_id = ${villageOf(user)})
+      FOR NO KEY UPDATE OF p),
+    ok AS (
+      SELECT * FROM p
+      WHERE p.status <> 'finished' AND p.planted_on <= ${lot.harvested_on}::date AND (p.wanted_id IS NULL OR p.credited_id IS NOT NULL)
+        AND (p.harvestable_from IS NULL OR p.harvestable_from <= ${lot.harvested_on}::date)),
+    ${lotTail(lot, audit)}
+    SELECT lot.*, true AS planting_found FROM p LEFT JOIN lot ON true`);
+  const row = rows[0];
+  if (!row) return { found: false as const };
+  return { found: true as const, lot: row.id == null ? null : mapRow(harvestLots, row) };
 }
 
 /** A lot within the user's reach, locked (a residue test changes its derived status). */

@@ -1,6 +1,6 @@
 import type { DbOrTx, Tx } from '../../../db/client';
 import { harvestLots } from '../../../db/schema/index';
-import { auditInsertedCte } from '../../lib/audit';
+import { announceWrite, auditInsertedCte } from '../../lib/audit';
 import { auditChange, changesOf, presented, translated, unchanged, type CrudDeps } from '../../lib/crud.service';
 import { findRow, getRow, insertRow, updateRow } from '../../lib/crud.repository';
 import { addDays, today } from '../../lib/dates';
@@ -8,11 +8,12 @@ import { AppError, conflict, fieldError, fieldErrors, notFound, validationError 
 import { assertWithinScope, scopeCondition, scopeTerms, type Row, type WriteContext } from '../../lib/resource';
 import { recordMovement } from '../storage/storage.service';
 import {
-  areaTaken, cropInUnion, insertHarvestLot, intervalBlockers, lockApplication, lockLot, lockPlanting, lockPlantingFor, lockPlot, markCorrected,
+  areaTaken, cropInUnion, harvestAtOnce, insertHarvestLot, intervalBlockers, lockApplication, lockLot, lockPlanting, lockPlantingFor, lockPlot, markCorrected,
   nextLotCodes, refreshHarvestableFrom, refreshResidueStatus,
 } from './production.repository';
 import { applicationResource, lotResource, plantingResource, residueTestResource } from './production.resources';
 import { plantingStatuses, type LotCreate } from './production.schemas';
+import type { LotFacts } from './production.repository';
 
 // The rules of production. Each write is one transaction that checks, writes and audits;
 // the `...In(tx, ...)` forms run inside a caller's transaction (an import, the demo seed).
@@ -135,6 +136,34 @@ export function productionService(deps: CrudDeps) {
     return presented(applicationResource, row);
   }
 
+  const actorOf = (ctx: WriteContext) => ({ union_id: ctx.user.union_id, user: ctx.user, requestId: ctx.requestId });
+  const factsOf = (ctx: WriteContext, body: LotCreate): LotFacts => ({
+    union_id: ctx.user.union_id, harvested_on: body.harvested_on, grade: body.grade, quantity_kg: body.quantity_kg,
+    intake_price: body.intake_price, notes: body.notes ?? null, recorded_by: ctx.user.id,
+  });
+
+  /**
+   * A harvest: most are recorded by one statement with no transaction around it (harvestAtOnce);
+   * one that a rule may refuse, or that goes straight into a room, takes the full path, which
+   * names the reason.
+   */
+  async function createLot(ctx: WriteContext, body: LotCreate) {
+    policies.require(ctx.user, lotResource.name, 'create');
+    if (body.code !== undefined) throw bad('code', 'server_generated', 'is made by the server; leave it out');
+    notInFuture('harvested_on', body.harvested_on);
+    if (body.warehouse_id == null) {
+      const at = await translated(deps, 'write', () =>
+        harvestAtOnce(db, ctx.user, body.household_id ?? null, body.planting_id, factsOf(ctx, body),
+          (from) => auditInsertedCte(actorOf(ctx), 'create', lotResource.name, harvestLots, from)));
+      if (!at.found) throw bad('planting_id', 'not_found_reference', 'does not exist or is outside your village');
+      if (at.lot) {
+        announceWrite(db, lotResource.name);
+        return presented(lotResource, at.lot);
+      }
+    }
+    return tx((t) => createLotIn(t, ctx, body));
+  }
+
   /** Records a harvest as a lot: the pre-harvest rule, a server-made code, the household's credit. */
   async function createLotIn(t: Tx, ctx: WriteContext, body: LotCreate) {
     const scope = policies.require(ctx.user, lotResource.name, 'create');
@@ -165,16 +194,9 @@ export function productionService(deps: CrudDeps) {
         }),
       }));
     }
-    const values: Row = {
-      union_id: ctx.user.union_id, village_id: planting.village_id, planting_id: planting.id, plot_id: planting.plot_id,
-      household_id: householdId, crop_id: planting.crop_id, harvested_on: body.harvested_on, grade: body.grade, quantity_kg: body.quantity_kg,
-      intake_price: body.intake_price, is_member: planting.credited_is_member, expires_on: addDays(body.harvested_on, planting.shelf_life_days),
-      notes: body.notes ?? null, recorded_by: ctx.user.id,
-    };
-    assertWithinScope(lotResource, ctx.user, scope, values);
-    const actor = { union_id: ctx.user.union_id, user: ctx.user, requestId: ctx.requestId };
-    const row = await insertHarvestLot(t, { ...values, village_code: planting.village_code },
-      (from) => auditInsertedCte(t, actor, 'create', lotResource.name, harvestLots, from));
+    assertWithinScope(lotResource, ctx.user, scope, { village_id: planting.village_id, household_id: householdId });
+    const row = await insertHarvestLot(t, planting, factsOf(ctx, body), (from) => auditInsertedCte(actorOf(ctx), 'create', lotResource.name, harvestLots, from));
+    announceWrite(t, lotResource.name);
     if (body.warehouse_id != null) {
       await recordMovement(t, ctx, policies, { kind: 'receive', lot_id: row.id as number, to_warehouse_id: body.warehouse_id, quantity_kg: body.quantity_kg }, 'warehouse_id');
       return presented(lotResource, (await findRow(t, lotResource, row.id as number, scopeCondition(lotResource, ctx.user, 'union')))!);
@@ -204,7 +226,7 @@ export function productionService(deps: CrudDeps) {
     recordApplicationIn,
     recordApplication: (ctx: WriteContext, body: Row) => tx((t) => recordApplicationIn(t, ctx, body)),
     createLotIn,
-    createLot: (ctx: WriteContext, body: LotCreate) => tx((t) => createLotIn(t, ctx, body)),
+    createLot,
     recordResidueTestIn,
     recordResidueTest: (ctx: WriteContext, body: Row) => tx((t) => recordResidueTestIn(t, ctx, body)),
     /** A lot within the reader's scope, or 404. */
