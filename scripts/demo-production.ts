@@ -66,7 +66,6 @@ export async function seedProduction(tx: Tx, refs: SeedRefs, rnd: Rnd) {
   const processing = processingService(deps);
 
   const cropRows = await tx.insert(crops).values(demoCrops.map((c) => ({ ...c, union_id: refs.unionId }))).returning();
-  const cropByCode = new Map(cropRows.map((c) => [c.code, c]));
 
   // Rooms: each cooperative has a 0–2 °C and a 7–10 °C cold room and an ambient store;
   // Changjiang also runs the union's grading and packing hall.
@@ -234,5 +233,5 @@ export async function seedProduction(tx: Tx, refs: SeedRefs, rnd: Rnd) {
   }
   await tx.insert(workRecords).values(work);
 
-  return { crops: cropRows.length, rooms: rooms.length, plantings: plantingRows.length, lots: lotsMade.length, blocked, processing_run: run, readings: batch.length, work_records: work.length, crop: cropByCode.size };
+  return { crops: cropRows.length, rooms: rooms.length, plantings: plantingRows.length, lots: lotsMade.length, blocked, processing_run: run, readings: batch.length, work_records: work.length };
 }

@@ -64,7 +64,8 @@ async function main() {
   if (seeding) {
     logger.info('empty data folder: seeding the demo union');
     const seeded = await seedDemo(db.db);
-    logger.info(seeded.counts, 'demo union seeded');
+    const { crops, rooms, plantings, lots, blocked, readings, work_records } = seeded.production;
+    logger.info({ ...seeded.counts, crops, rooms, plantings, lots, plantings_inside_an_interval: blocked, readings, work_records }, 'demo union seeded');
   }
 
   // Before listening, so the banner follows "ready" at once: the demo accounts still on the
