@@ -424,6 +424,7 @@ describe('a harvest received straight into a room', () => {
     });
     expect(full.statusCode, full.body).toBe(409);
     expect(full.json().code).toBe('CAPACITY_EXCEEDED');
+    expect(Object.keys(full.json().error_codes)).toEqual(['outputs.0.warehouse_id']);
     expect(await snapshotOf(t.db, LEDGER)).toEqual(before2);
     expect(before2.harvest_lots).toEqual(before.harvest_lots);
   });
@@ -634,12 +635,15 @@ describe('processing runs', () => {
     });
     expect(short.statusCode, short.body).toBe(409);
     expect(short.json().code).toBe('INSUFFICIENT_STOCK');
+    // Named under the form's own line: the second input asks for more than its room holds.
+    expect(short.json().error_codes).toEqual({ 'inputs.1.quantity_kg': { code: 'insufficient_stock', params: { available: '20.00' } } });
     // Outputs into a room that cannot hold them.
     const full = await api(manager, 'POST', '/api/processing-runs', {
       ...base, inputs: [{ lot_id: l1.id, warehouse_id: a.id, quantity_kg: 50 }], outputs: [{ grade: 'first', quantity_kg: 45, warehouse_id: tiny.id }],
     });
     expect(full.statusCode, full.body).toBe(409);
     expect(full.json().code).toBe('CAPACITY_EXCEEDED');
+    expect(Object.keys(full.json().error_codes)).toEqual(['outputs.0.warehouse_id']);
     expect(await snapshotOf(t.db, LEDGER)).toEqual(before);
     expect(await q(sql`SELECT * FROM lot_sequences ORDER BY village_id, day`)).toEqual(seqBefore);
     const put = await api(admin, 'PUT', '/api/processing-runs/1', { notes: 'x' });

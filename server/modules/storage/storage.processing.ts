@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { auditChange, presented, translated, type CrudDeps } from '../../lib/crud.service';
 import { today } from '../../lib/dates';
-import { fieldError, fieldErrors, validationError } from '../../lib/errors';
+import { AppError, fieldError, fieldErrors, validationError } from '../../lib/errors';
 import type { Row, WriteContext } from '../../lib/resource';
 import { recordProcessedLots, reserveLotCodes } from '../production/production.service';
 import { insertParents, insertRun, lockRooms, shareLots } from './storage.repository';
@@ -38,6 +38,21 @@ export function splitByWeight(total: number, weights: number[]): number[] {
     left -= 1;
   }
   return parts;
+}
+
+/**
+ * Runs one line's movement; a refusal's fields are renamed to the line's own (`inputs.2.quantity_kg`,
+ * `outputs.0.warehouse_id`), so the form shows it under the right input.
+ */
+async function onLine<T>(prefix: string, rename: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.errors) throw err;
+    const errors = fieldErrors();
+    for (const [field, e] of Object.entries(err.errors)) errors[`${prefix}.${rename[field] ?? field}`] = e;
+    throw new AppError(err.statusCode, err.code, err.message, errors);
+  }
 }
 
 export function processingService(deps: CrudDeps) {
@@ -88,16 +103,19 @@ export function processingService(deps: CrudDeps) {
       recorded_by: ctx.user.id,
     });
     const runId = run.id as number;
-    const sorted = [...body.inputs].sort((a, b) => a.lot_id - b.lot_id || a.warehouse_id - b.warehouse_id);
-    for (const input of sorted) {
-      await recordMovement(tx, ctx, policies, { kind: 'issue', lot_id: input.lot_id, from_warehouse_id: input.warehouse_id, quantity_kg: input.quantity_kg, processing_run_id: runId });
+    // In (lot, room) order, as every lock is taken; an error names the line of the form it came from.
+    const sorted = body.inputs.map((input, i) => ({ input, i })).sort((a, b) => a.input.lot_id - b.input.lot_id || a.input.warehouse_id - b.input.warehouse_id);
+    for (const { input, i } of sorted) {
+      await onLine(`inputs.${i}`, { from_warehouse_id: 'warehouse_id' }, () =>
+        recordMovement(tx, ctx, policies, { kind: 'issue', lot_id: input.lot_id, from_warehouse_id: input.warehouse_id, quantity_kg: input.quantity_kg, processing_run_id: runId }));
     }
     const made = await recordProcessedLots(tx, ctx, {
       village_id: place.village_id, village_code: place.village_code, processing_run_id: runId, crop_id: crops[0], run_on: body.run_on,
       harvested_on: harvestedOn, expires_on: expiresOn, outputs: body.outputs, codes,
     });
     for (const [i, o] of body.outputs.entries()) {
-      await recordMovement(tx, ctx, policies, { kind: 'output', lot_id: made[i].id as number, to_warehouse_id: o.warehouse_id, quantity_kg: o.quantity_kg, processing_run_id: runId });
+      await onLine(`outputs.${i}`, { to_warehouse_id: 'warehouse_id', lot_id: 'grade' }, () =>
+        recordMovement(tx, ctx, policies, { kind: 'output', lot_id: made[i].id as number, to_warehouse_id: o.warehouse_id, quantity_kg: o.quantity_kg, processing_run_id: runId }));
     }
     // Genealogy: each output's kilograms split over the input lots in proportion to what each gave.
     const given = new Map<number, number>();
