@@ -145,6 +145,19 @@ describe('plantings', () => {
     expect(await countOf(t.db, 'plantings')).toBe(before);
   });
 
+  it('refuses dates before the planting (the harvest window\'s end, the finishing day), naming the field', async () => {
+    const plot = await plotIn(cj);
+    const before = await countOf(t.db, 'plantings');
+    const base = { plot_id: plot.id, crop_id: crop.id, area_mu: '0.5', planted_on: day(-10) };
+    const end = await api(manager, 'POST', '/api/plantings', { ...base, expected_harvest_to: day(-20) });
+    expect(end.statusCode, end.body).toBe(400);
+    expect(fieldCode(end, 'expected_harvest_to')).toEqual({ code: 'before_planting', params: { planted_on: day(-10) } });
+    const done = await api(manager, 'POST', '/api/plantings', { ...base, status: 'finished', finished_on: day(-15) });
+    expect(done.statusCode, done.body).toBe(400);
+    expect(fieldCode(done, 'finished_on')?.code).toBe('before_planting');
+    expect(await countOf(t.db, 'plantings')).toBe(before);
+  });
+
   it('never commits more of a plot than its area at one time (409 PLOT_AREA_EXCEEDED with what is available)', async () => {
     const plot = await plotIn(cj, '2.00');
     const a = await planting(plot, { area_mu: '1.50', planted_on: day(-40), expected_harvest_to: day(20) });

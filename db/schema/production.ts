@@ -80,6 +80,7 @@ export const plantings = pgTable(
     check('plantings_expected_yield_nonneg', sql`${t.expected_yield_kg} IS NULL OR ${t.expected_yield_kg} >= 0`),
     check('plantings_harvest_window', sql`${t.expected_harvest_from} IS NULL OR ${t.expected_harvest_to} IS NULL OR ${t.expected_harvest_from} <= ${t.expected_harvest_to}`),
     check('plantings_harvest_after_planting', sql`${t.expected_harvest_from} IS NULL OR ${t.expected_harvest_from} >= ${t.planted_on}`),
+    check('plantings_harvest_end_after_planting', sql`${t.expected_harvest_to} IS NULL OR ${t.expected_harvest_to} >= ${t.planted_on}`),
     check('plantings_finished_on', sql`(${t.status} = 'finished') = (${t.finished_on} IS NOT NULL) AND (${t.finished_on} IS NULL OR ${t.finished_on} >= ${t.planted_on})`),
     index('plantings_village_idx').on(t.union_id, t.village_id, t.id),
     index('plantings_plot_idx').on(t.plot_id, t.planted_on),

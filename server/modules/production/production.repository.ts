@@ -41,7 +41,7 @@ export async function areaTaken(tx: DbOrTx, plotId: number, from: string, to: st
   const row = await one<{ taken: string }>(tx, sql`
     SELECT coalesce(sum(area_mu), 0)::text AS taken FROM plantings
     WHERE plot_id = ${plotId} AND (${exceptId}::int IS NULL OR id <> ${exceptId})
-      AND daterange(planted_on, coalesce(finished_on, expected_harvest_to), '[]') && daterange(${from}::date, ${to}::date, '[]')`);
+      AND daterange(planted_on, coalesce(finished_on, expected_harvest_to), '[]') && daterange(${from}::date, greatest(${to}::date, ${from}::date), '[]')`);
   return Number(row?.taken ?? 0);
 }
 

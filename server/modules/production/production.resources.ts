@@ -18,6 +18,7 @@ export const productionConstraintFields = {
   crops_storage_zone_chill: 'storage_zone',
   plantings_harvest_window: 'expected_harvest_to',
   plantings_harvest_after_planting: 'expected_harvest_from',
+  plantings_harvest_end_after_planting: 'expected_harvest_to',
   plantings_finished_on: 'finished_on',
   plantings_plot_fk: 'plot_id',
   plantings_crop_fk: 'crop_id',

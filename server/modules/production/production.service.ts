@@ -56,6 +56,16 @@ export function productionService(deps: CrudDeps) {
     if (values.status === 'finished' && before?.status !== 'finished' && !values.finished_on) values.finished_on = today();
   }
 
+  /** A planting's dates in order, checked before its period is compared with the plot's others. */
+  function checkDates(p: Row) {
+    const planted = String(p.planted_on);
+    for (const field of ['expected_harvest_from', 'expected_harvest_to', 'finished_on']) {
+      if (p[field] != null && String(p[field]) < planted) {
+        throw bad(field, 'before_planting', `must not be before the planting (${planted})`, { planted_on: planted });
+      }
+    }
+  }
+
   async function createPlanting(ctx: WriteContext, body: Row) {
     const scope = policies.require(ctx.user, plantingResource.name, 'create');
     return tx(async (t) => {
@@ -65,6 +75,7 @@ export function productionService(deps: CrudDeps) {
       if (!crop) throw bad('crop_id', 'not_found_reference', 'does not exist');
       const values: Row = { ...body, union_id: ctx.user.union_id, village_id: plot.village_id, household_id: plot.household_id };
       settleStatus(values);
+      checkDates(values);
       assertWithinScope(plantingResource, ctx.user, scope, values);
       await checkArea(t, plot, values, null);
       const row = await insertRow(t, plantingResource, values);
@@ -88,6 +99,7 @@ export function productionService(deps: CrudDeps) {
       settleStatus(changes, before);
       if (unchanged(plantingResource, before, changes)) return presented(plantingResource, before);
       const merged = { ...before, ...changes };
+      checkDates(merged);
       if (['area_mu', 'planted_on', 'expected_harvest_to', 'finished_on', 'status'].some((k) => k in changes)) await checkArea(t, plot, merged, id);
       const row = await updateRow(t, plantingResource, id, changes);
       await auditChange(t, ctx, plantingResource, 'update', id, before, row);

@@ -1,0 +1,1 @@
+ALTER TABLE "plantings" ADD CONSTRAINT "plantings_harvest_end_after_planting" CHECK ("plantings"."expected_harvest_to" IS NULL OR "plantings"."expected_harvest_to" >= "plantings"."planted_on");
