@@ -182,7 +182,8 @@ export async function seedProduction(tx: Tx, refs: SeedRefs, rnd: Rnd) {
   for (const l of lotsMade.filter((x) => x.village_id === cj && ![failing.id, expired.id, counted.id, hardy?.id].includes(x.id))) {
     byCrop.set(l.crop.id, [...(byCrop.get(l.crop.id) ?? []), l]);
   }
-  const pair = [...byCrop.values()].find((ls) => ls.length >= 2);
+  // Graded while fresh: two lots of a crop that keeps, not produce already past its date.
+  const pair = [...byCrop.values()].find((ls) => ls.length >= 2 && ls[0].crop.shelf_life_days >= 30);
   let run: number | null = null;
   if (pair) {
     const [a, b] = pair;
@@ -199,6 +200,16 @@ export async function seedProduction(tx: Tx, refs: SeedRefs, rnd: Rnd) {
       outputs: [{ grade: 'premium', quantity_kg: String(premium), warehouse_id: out }, { grade: 'first', quantity_kg: String(firstGrade), warehouse_id: out }],
     });
     run = res.id as number;
+  }
+
+  // What went past its date was written off, but for the last two the manager has yet to see to.
+  const stale = await tx.execute<{ lot_id: number; warehouse_id: number; quantity_kg: string }>(sql`
+    SELECT lot_id, warehouse_id, quantity_kg::text AS quantity_kg FROM stock
+    WHERE union_id = ${refs.unionId} AND expires_on < ${addDays(T, -1)}::date ORDER BY expires_on DESC, lot_id`);
+  for (const s of stale.rows.slice(2)) {
+    await recordMovement(tx, ctx, deps.policies, {
+      kind: 'loss', lot_id: s.lot_id, from_warehouse_id: s.warehouse_id, quantity_kg: s.quantity_kg, reason: '过期报损', moved_at: at(addDays(T, -1), 17),
+    });
   }
 
   // Readings every two hours for three days; Changjiang's 0–2 °C room had a door left open yesterday afternoon.

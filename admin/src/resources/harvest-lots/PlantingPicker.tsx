@@ -1,10 +1,11 @@
 import { Box, ButtonBase, CircularProgress, Stack, Typography } from '@mui/material';
 import { useTranslate } from 'react-admin';
-import { useMonthDay } from '../../common/dates';
+import { todayIso, useMonthDay } from '../../common/dates';
 import { ACTIVE_PLANTING_STATUSES } from '../../common/productionChoices';
 import { usePlantingChoices, type PlantingChoice } from '../../common/usePlantingChoices';
 
-const ACTIVE_FILTER = { status: [...ACTIVE_PLANTING_STATUSES] };
+/** Active plantings already in the ground: one planned for next week has nothing to harvest yet. */
+const activeFilter = () => ({ status: [...ACTIVE_PLANTING_STATUSES], planted_on_lte: todayIso() });
 
 /**
  * The plantings one may harvest from (planned, growing, harvesting), most recently planted
@@ -13,7 +14,7 @@ const ACTIVE_FILTER = { status: [...ACTIVE_PLANTING_STATUSES] };
 export const PlantingPicker = ({ value, onChange }: { value: number | null; onChange: (choice: PlantingChoice) => void }) => {
   const translate = useTranslate();
   const md = useMonthDay();
-  const { choices, isPending } = usePlantingChoices(ACTIVE_FILTER);
+  const { choices, isPending } = usePlantingChoices(activeFilter());
   if (isPending) return <CircularProgress size={24} />;
   if (choices.length === 0) return <Typography color="text.secondary">{translate('app.harvest.no_plantings')}</Typography>;
   return (
