@@ -15,6 +15,7 @@ export const enProductionApp: typeof zhProductionApp = {
   menu: { quick_harvest: 'Quick harvest' },
   planting: {
     harvestable: 'Harvestable',
+    not_planted: 'not planted yet',
     blocked: 'Pre-harvest interval: harvest from %{date}',
     add_input: 'Record input',
     add_harvest: 'Harvest',

@@ -13,6 +13,7 @@ export const zhProductionApp = {
   menu: { quick_harvest: '快速采收' },
   planting: {
     harvestable: '可采收',
+    not_planted: '未种下',
     blocked: '安全间隔期内，%{date}起可采收',
     add_input: '记录投入品',
     add_harvest: '采收',

@@ -1,6 +1,6 @@
 import { Box, Chip } from '@mui/material';
 import { useRecordContext, useTranslate } from 'react-admin';
-import { useMonthDay } from '../../common/dates';
+import { todayIso, useMonthDay } from '../../common/dates';
 
 /**
  * Whether the planting may be harvested today: green "可采收", or in red
@@ -13,6 +13,8 @@ export const HarvestableField = ({ size = 'small' }: { label?: string; size?: 's
   const md = useMonthDay();
   if (!record) return null;
   if (record.status === 'finished') return <Chip size={size} label={translate('choices.planting_status.finished')} />;
+  // Not in the ground yet: nothing to harvest, whatever the pesticides.
+  if (String(record.planted_on) > todayIso()) return <Chip size={size} variant="outlined" label={translate('app.planting.not_planted')} />;
   if (record.harvestable_now === false) {
     return (
       <Box component="span" data-testid="harvest-blocked" sx={{ color: 'error.main', fontWeight: 600 }}>
