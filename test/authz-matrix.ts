@@ -85,6 +85,8 @@ export const resources: Record<string, ResourceFacts> = {
   // Balances: written only by the ledger's movements.
   stock: { ops: ['list', 'get'], ties: inVillage },
   'processing-runs': { ops: recorded, ties: inVillage, appendOnly: true, placedByReference: true },
+  // Traceability (issue 8): a lot's chain, read only, by the lot's village (GET /api/trace/:lotCode takes its id too).
+  trace: { ops: ['get'], ties: inVillage },
 };
 
 /**
@@ -117,6 +119,7 @@ export const grid = `
   stock-movements        | RC:union     | R:union      | RC:village   | R:village    | -        | -
   stock                  | R:union      | R:union      | R:village    | R:village    | -        | -
   processing-runs        | RC:union     | R:union      | RC:village   | R:village    | -        | -
+  trace                  | R:union      | R:union      | R:village    | R:village    | -        | -
 `;
 
 export type Target = 'own' | 'other';

@@ -113,6 +113,7 @@ export async function buildProdWorld(w: World): Promise<ProdWorld> {
     qy: await place(w, w.union, w.hhQY, w.people.qy, w.plots.qy, crop),
     foreign: await place(w, w.foreign.union, w.foreign.household.id, w.foreign.ids.people, w.foreign.ids.plots, foreignCrop),
   };
-  Object.assign(w.foreign.ids, places.foreign.ids, { crops: foreignCrop.id });
+  // trace (issue 8) reaches a lot by its id: the other union's harvest lot.
+  Object.assign(w.foreign.ids, places.foreign.ids, { crops: foreignCrop.id, trace: places.foreign.lot.id });
   return { crop, places };
 }

@@ -9,13 +9,14 @@ import { auditFixtures } from './audit.fixtures';
 import { levelOf, levelsOf, routeOf, type Case } from './cases';
 import { orgFixtures } from './org.fixtures';
 import { productionFixtures, storageFixtures } from './production.fixtures';
+import { traceFixtures } from './trace.fixtures';
 import { neighbourOf, valueOf, type Actor, type Fixture, type Locus, type Rec, type World } from './world';
 
 // Runs one case against an app: a plain async function, so that the matrix test runs each
 // case as a test and the mutation test runs them all against an app with a widened policy.
 
 /** The records of every module's resources. */
-export const fixtures: Record<string, Fixture> = { ...orgFixtures, ...auditFixtures, ...productionFixtures, ...storageFixtures };
+export const fixtures: Record<string, Fixture> = { ...orgFixtures, ...auditFixtures, ...productionFixtures, ...storageFixtures, ...traceFixtures };
 
 export interface Outcome {
   case: Case;
