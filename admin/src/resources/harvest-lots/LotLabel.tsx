@@ -5,21 +5,24 @@ import { useTranslate, type RaRecord } from 'react-admin';
 import { useMonthDay } from '../../common/dates';
 import { formatJin, formatKg, toNumber } from '../../common/weights';
 
-/** The address a lot's QR code opens: its page in this console. */
-export const lotUrl = (id: unknown) => `${window.location.origin}/#/harvest-lots/${String(id)}/show`;
+/**
+ * The address a lot's QR code opens: its public trace page (origin, harvest, residue tests;
+ * no personal data), which anyone who scans it can read without an account.
+ */
+export const lotUrl = (code: unknown) => `${window.location.origin}/t/${encodeURIComponent(String(code))}`;
 
-/** One printed label: code, crop, grade, kg and 斤, village, harvest date, and a QR code of the lot's page. */
+/** One printed label: code, crop, grade, kg and 斤, village, harvest date, and a QR code of the lot's public trace page. */
 export const LotLabel = ({ lot, crop, village }: { lot: RaRecord; crop?: RaRecord; village?: RaRecord }) => {
   const translate = useTranslate();
   const md = useMonthDay();
   const [qr, setQr] = useState<string>();
   useEffect(() => {
     let live = true;
-    QRCode.toDataURL(lotUrl(lot.id), { margin: 1, width: 240, errorCorrectionLevel: 'M' }).then((url) => live && setQr(url), () => undefined);
+    QRCode.toDataURL(lotUrl(lot.code), { margin: 1, width: 240, errorCorrectionLevel: 'M' }).then((url) => live && setQr(url), () => undefined);
     return () => {
       live = false;
     };
-  }, [lot.id]);
+  }, [lot.code]);
   const kg = toNumber(lot.quantity_kg) ?? 0;
   const line = (label: string, value: string) => (
     <Typography variant="body2" sx={{ lineHeight: 1.5 }}>
