@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../db/client';
 import { seedProduction } from './demo-production';
+import { seedSales } from './demo-sales';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../db/schema/index';
 import { USCC_CHARSET, usccCheckChar } from '../server/lib/uscc';
 import { hashPassword } from '../server/modules/auth/auth.passwords';
@@ -235,11 +236,18 @@ async function seedInto(db: DbOrTx, opts: SeedOptions) {
       cooperative_id: null, village_id: null, household_id: null, buyer_id: null,
     },
   }, rnd);
+  const sales = await seedSales(db as Tx, {
+    unionId: union.id, buyerIds: bRows.map((b) => b.id),
+    admin: {
+      id: admin.id, union_id: union.id, username: admin.username, display_name: admin.display_name, role: 'union_admin',
+      cooperative_id: null, village_id: null, household_id: null, buyer_id: null,
+    },
+  });
 
   const counts = await db.execute<{ households: number; people: number; plots: number }>(sql`
     SELECT (SELECT count(*)::int FROM households) AS households, (SELECT count(*)::int FROM people) AS people,
            (SELECT count(*)::int FROM plots) AS plots`);
-  return { union, villages: vRows, cooperatives: cRows, buyers: bRows, counts: counts.rows[0], production };
+  return { union, villages: vRows, cooperatives: cRows, buyers: bRows, counts: counts.rows[0], production, sales };
 }
 
 export async function hasAnyUnion(db: Db): Promise<boolean> {

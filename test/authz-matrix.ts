@@ -59,6 +59,7 @@ const crud = ops;
 const placed = { union: 'union_id', village: 'village_id', household: 'household_id' } as const;
 const inVillage = { union: 'union_id', village: 'village_id' } as const;
 const recorded = ['list', 'get', 'create'] as const;
+const sold = { union: 'union_id', buyer: 'buyer_id' } as const;
 
 export const resources: Record<string, ResourceFacts> = {
   // A union is founded and dissolved outside the API.
@@ -87,6 +88,14 @@ export const resources: Record<string, ResourceFacts> = {
   'processing-runs': { ops: recorded, ties: inVillage, appendOnly: true, placedByReference: true },
   // Traceability (issue 8): a lot's chain, read only, by the lot's village (GET /api/trace/:lotCode takes its id too).
   trace: { ops: ['get'], ties: inVillage },
+  // Sales (issue 8): listings are plain; what buyers are offered is read by the listing's id;
+  // orders are placed and moved by verbs, their lines and allocations only read; payments are kept as recorded.
+  listings: { ops: crud, ties: { union: 'union_id' } },
+  'supply-listings': { ops: ['list', 'get'], ties: { union: 'union_id' } },
+  orders: { ops: recorded, ties: sold },
+  'order-lines': { ops: ['list', 'get'], ties: sold },
+  allocations: { ops: ['list', 'get'], ties: sold },
+  payments: { ops: recorded, ties: sold, appendOnly: true },
 };
 
 /**
@@ -120,6 +129,15 @@ export const grid = `
   stock                  | R:union      | R:union      | R:village    | R:village    | -        | -
   processing-runs        | RC:union     | R:union      | RC:village   | R:village    | -        | -
   trace                  | R:union      | R:union      | R:village    | R:village    | -        | -
+  listings               | RCUD:union   | RCUD:union   | R:union      | R:union      | -        | -
+  supply-listings        | R:union      | R:union      | -            | -            | R:union  | -
+  orders                 | RC:union     | RC:union     | -            | -            | RC:buyer | -
+  orders/confirm         | union        | union        | -            | -            | -        | -
+  orders/allocate        | union        | union        | -            | -            | -        | -
+  orders/cancel          | union        | union        | -            | -            | buyer    | -
+  order-lines            | R:union      | R:union      | -            | -            | R:buyer  | -
+  allocations            | R:union      | R:union      | -            | -            | -        | -
+  payments               | RC:union     | RC:union     | -            | -            | R:buyer  | -
 `;
 
 export type Target = 'own' | 'other';

@@ -3,3 +3,4 @@ export * from './audit';
 export * from './idempotency';
 export * from './production';
 export * from './storage';
+export * from './sales';

@@ -169,10 +169,13 @@ export const stock = pgTable(
     grade: lotGradeEnum().notNull(),
     expires_on: date({ mode: 'string' }).notNull(),
     quantity_kg: numeric({ precision: 12, scale: 2 }).notNull(),
+    /** Kilograms of this row promised to orders (sales allocations); never more than the row holds. */
+    allocated_kg: numeric({ precision: 12, scale: 2 }).notNull().default('0'),
     updated_at: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
     unique('stock_lot_warehouse_key').on(t.lot_id, t.warehouse_id),
+    check('stock_allocated_within', sql`${t.allocated_kg} >= 0 AND ${t.allocated_kg} <= ${t.quantity_kg}`),
     foreignKey({ name: 'stock_warehouse_fk', columns: [t.union_id, t.warehouse_id], foreignColumns: [warehouses.union_id, warehouses.id] }),
     foreignKey({ name: 'stock_lot_fk', columns: [t.union_id, t.lot_id], foreignColumns: [harvestLots.union_id, harvestLots.id] }),
     // Never below zero; a row that reaches zero is removed in the same transaction.

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client';
 import { isDatabaseUnavailable } from '../plugins/errors';
 import { expireIdempotencyKeysJob } from './expire-idempotency-keys';
+import { foldSupplyStockJob } from './fold-supply-stock';
 import { sealAuditJob } from './seal-audit';
 
 export interface JobDeps {
@@ -27,6 +28,8 @@ export function scheduleJobs(deps: JobDeps) {
   const tasks = [
     // Every 5 seconds: "shortly after commit", without a lock on any writer.
     cron.schedule('*/5 * * * * *', run('seal-audit', () => sealAuditJob(deps.db, deps.auditKey)), { name: 'seal-audit', noOverlap: true }),
+    // Every 10 seconds: supply listings add the changes not folded yet, so this only keeps them few.
+    cron.schedule('*/10 * * * * *', run('fold-supply-stock', () => foldSupplyStockJob(deps.db)), { name: 'fold-supply-stock', noOverlap: true }),
     cron.schedule('17 * * * *', run('expire-idempotency-keys', () => expireIdempotencyKeysJob(deps.db)), { name: 'expire-idempotency-keys', noOverlap: true }),
   ];
   return {

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'ALREADY_REVERSED', // 409: the movement was already reversed
   'PLANTING_FINISHED', // 409: the planting is finished; nothing more is harvested from it
   'IMPORT_FAILED', // 400: an import's rows were refused (`rows` lists each bad row); nothing was imported
+  'INVALID_STATE', // 409: the record's status does not allow this action (an order already cancelled...)
   'PAYLOAD_TOO_LARGE', // 413
   'UNSUPPORTED_MEDIA_TYPE', // 415
   'IDEMPOTENCY_KEY_REUSED', // 422
@@ -101,6 +102,8 @@ export const FIELD_ERROR_CODES = [
   'outputs_exceed_inputs', // { input_kg }: more came out than went in
   'same_warehouse', // a transfer's rooms must differ
   'correction_mismatch', // { field }: a correction stays on the record's planting
+  'not_listed', // the crop and grade have no published listing
+  'below_minimum', // { minimum }: less than the listing's minimum order
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 

@@ -9,6 +9,7 @@ import { auditFixtures } from './audit.fixtures';
 import { levelOf, levelsOf, routeOf, type Case } from './cases';
 import { orgFixtures } from './org.fixtures';
 import { productionFixtures, storageFixtures } from './production.fixtures';
+import { salesFixtures } from './sales.fixtures';
 import { traceFixtures } from './trace.fixtures';
 import { neighbourOf, valueOf, type Actor, type Fixture, type Locus, type Rec, type World } from './world';
 
@@ -16,7 +17,7 @@ import { neighbourOf, valueOf, type Actor, type Fixture, type Locus, type Rec, t
 // case as a test and the mutation test runs them all against an app with a widened policy.
 
 /** The records of every module's resources. */
-export const fixtures: Record<string, Fixture> = { ...orgFixtures, ...auditFixtures, ...productionFixtures, ...storageFixtures, ...traceFixtures };
+export const fixtures: Record<string, Fixture> = { ...orgFixtures, ...auditFixtures, ...productionFixtures, ...storageFixtures, ...traceFixtures, ...salesFixtures };
 
 export interface Outcome {
   case: Case;
@@ -133,13 +134,13 @@ async function exec(w: World, c: Case): Promise<void> {
     return;
   }
 
-  const id = c.action === 'delete' ? await f.deletable(w, l) : f.existing(w, l);
+  const verb = c.verb ? f.verbs![c.action] : undefined;
+  const id = c.action === 'delete' ? await f.deletable(w, l) : (verb?.existing ?? f.existing)(w, l);
   // A read that is let through changes nothing and shows the row; every other case looks
   // at what the request could have changed.
   const watch = c.action !== 'get' || c.status !== 200;
   const before = watch ? await stateOf(w, table, id) : undefined;
   if (watch) expect(before!.row, `${c.res} #${id}`).not.toBeNull();
-  const verb = c.verb ? f.verbs![c.action] : undefined;
   const body = c.body ?? (verb ? verb.body(actor ?? w.actors.admin, k) : c.action === 'update' ? f.updateBody(k) : undefined);
   // An update carries the version it read, as react-admin sends it: without one it is refused.
   const sent = c.action === 'update' && !verb && before?.row ? { ...body, version: before.row.version } : body;

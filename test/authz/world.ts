@@ -11,6 +11,7 @@ import {
 import { hashPassword } from '../../server/modules/auth/auth.passwords';
 import { roles, usernames, type Role, type Scope } from '../authz-matrix';
 import { buildProdWorld, type ProdWorld } from './production.world';
+import { buildSalesWorld, type SalesWorld } from './sales.fixtures';
 
 // The people and records the authorisation cases run against, on one app and its database:
 // the demo accounts and the records their scopes are tied to, their neighbours, and a
@@ -67,6 +68,8 @@ export interface World {
   audit: number;
   /** The production and storage records (issue 7), one of each resource per place. */
   prod?: ProdWorld;
+  /** The sales records (issue 8): listings, orders, lines, an allocation and a payment per buyer. */
+  sales?: SalesWorld;
   /** A second union, and one record of each resource in it. */
   foreign: { union: number; village: Village; household: Household; ids: Record<string, number> };
   /** A village or household as a row (for the factories), by id. */
@@ -150,6 +153,7 @@ export async function buildWorld(app: FastifyInstance, db: DbHandle): Promise<Wo
     fresh,
   });
   world.prod = await buildProdWorld(world);
+  world.sales = await buildSalesWorld(world);
   return world;
 }
 
@@ -269,6 +273,8 @@ export interface Fixture {
 }
 
 export interface VerbFixture {
+  /** The record the verb aims at, when it needs one in a state it accepts (else the resource's existing one). */
+  existing?(w: World, l: Locus): number;
   body(actor: Actor, k: string): Rec;
   /** Proves that an allowed call did what the verb does. */
   landed(w: World, actor: Actor, res: { response: Rec; body: Rec; before: Rec; after: Rec }): Promise<void>;

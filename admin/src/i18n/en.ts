@@ -106,6 +106,8 @@ export const enApp: AppMessages = {
       outputs_exceed_inputs: 'outputs cannot exceed inputs (%{input_kg} kg)',
       same_warehouse: 'the rooms of a transfer must differ',
       correction_mismatch: 'a correction must keep the record\'s %{field}',
+      not_listed: 'that crop and grade are not on offer',
+      below_minimum: 'is below the minimum order of %{minimum} kg',
     },
     /** The server's top-level codes, as notifications. */
     error_code: {
@@ -130,6 +132,7 @@ export const enApp: AppMessages = {
       ALREADY_CORRECTED: 'Already corrected: correct the latest record',
       ALREADY_REVERSED: 'This movement was already reversed',
       PLANTING_FINISHED: 'The planting is finished: nothing more is harvested from it',
+      INVALID_STATE: 'The record\'s status does not allow this action',
       IMPORT_FAILED: 'Import refused: some rows are wrong; nothing was imported',
       PAYLOAD_TOO_LARGE: 'What you sent is too large',
       UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type',

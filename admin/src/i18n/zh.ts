@@ -105,6 +105,8 @@ export const zhApp = {
       outputs_exceed_inputs: '产出不能超过投入（投入 %{input_kg} kg）',
       same_warehouse: '调出和调入不能是同一个仓库',
       correction_mismatch: '更正记录必须与原记录的%{field}一致',
+      not_listed: '该作物与等级未上架',
+      below_minimum: '低于最小起订量 %{minimum} 公斤',
     },
     /** The server's top-level codes, as notifications. */
     error_code: {
@@ -129,6 +131,7 @@ export const zhApp = {
       ALREADY_CORRECTED: '该记录已被更正，请更正最新的那条记录',
       ALREADY_REVERSED: '该出入库记录已被冲销',
       PLANTING_FINISHED: '该种植已结束，不能再采收',
+      INVALID_STATE: '该记录当前的状态不允许此操作',
       IMPORT_FAILED: '导入失败：有错误的行，所有行均未导入',
       PAYLOAD_TOO_LARGE: '提交的内容过大',
       UNSUPPORTED_MEDIA_TYPE: '不支持的内容类型',

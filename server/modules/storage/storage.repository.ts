@@ -67,11 +67,12 @@ export async function lockRooms(tx: DbOrTx, unionId: number, ids: number[]): Pro
   return new Map((res.rows as unknown as Room[]).map((r) => [Number(r.id), r]));
 }
 
-/** The lot's kilograms in the room, locked (0 when it has none there). */
-export async function lockBalance(tx: DbOrTx, lotId: number, warehouseId: number): Promise<string> {
-  const row = await one<{ quantity_kg: string }>(tx, sql`
-    SELECT quantity_kg::text AS quantity_kg FROM stock WHERE lot_id = ${lotId} AND warehouse_id = ${warehouseId} FOR UPDATE`);
-  return row?.quantity_kg ?? '0';
+/** The lot's kilograms in the room and how many of them are promised to orders, locked (0 when it has none there). */
+export async function lockBalance(tx: DbOrTx, lotId: number, warehouseId: number): Promise<{ quantity: string; allocated: string }> {
+  const row = await one<{ quantity_kg: string; allocated_kg: string }>(tx, sql`
+    SELECT quantity_kg::text AS quantity_kg, allocated_kg::text AS allocated_kg FROM stock
+    WHERE lot_id = ${lotId} AND warehouse_id = ${warehouseId} FOR UPDATE`);
+  return { quantity: row?.quantity_kg ?? '0', allocated: row?.allocated_kg ?? '0' };
 }
 
 export async function takeStock(tx: DbOrTx, lotId: number, warehouseId: number, kg: string): Promise<void> {

@@ -100,13 +100,25 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
   }
 
   // Balances, locked in (lot, room) order: one lot here, so by room id.
+  // Kilograms promised to orders stay in the room: only the rest may leave by a movement.
   const balances = new Map<number, number>();
-  for (const room of [...rooms.values()].sort((a, b) => a.id - b.id)) balances.set(room.id, cents(await lockBalance(tx, lot.id, room.id)));
+  const promised = new Map<number, number>();
+  for (const room of [...rooms.values()].sort((a, b) => a.id - b.id)) {
+    const b = await lockBalance(tx, lot.id, room.id);
+    balances.set(room.id, cents(b.quantity));
+    promised.set(room.id, cents(b.allocated));
+  }
 
   if (m.kind === 'adjust') {
     const room = from ?? to!;
     const delta = cents(m.counted_kg) - (balances.get(room.id) ?? 0);
     if (delta === 0) throw bad('counted_kg', 'same_as_current', 'equals the balance: nothing to adjust');
+    const held = promised.get(room.id) ?? 0;
+    if (cents(m.counted_kg) < held) {
+      throw new AppError(409, 'INSUFFICIENT_STOCK', `${kgOf(held)} kg of lot ${lot.code} in ${room.name} are promised to orders`, fieldErrors({
+        counted_kg: fieldError('insufficient_stock', `is below the ${kgOf(held)} kg promised to orders; cancel or change those first`, { available: kgOf(held) }),
+      }));
+    }
     m = delta < 0
       ? { ...m, from_warehouse_id: room.id, to_warehouse_id: null, quantity_kg: kgOf(-delta) }
       : { ...m, from_warehouse_id: null, to_warehouse_id: room.id, quantity_kg: kgOf(delta) };
@@ -121,7 +133,7 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
     }
   }
   if (out) {
-    const available = balances.get(out.id) ?? 0;
+    const available = (balances.get(out.id) ?? 0) - (promised.get(out.id) ?? 0);
     if (qty > available) {
       throw new AppError(409, 'INSUFFICIENT_STOCK', `Lot ${lot.code} has ${kgOf(available)} kg in ${out.name}`, fieldErrors({
         quantity_kg: fieldError('insufficient_stock', `is more than the ${kgOf(available)} kg of the lot in ${out.name}`, { available: kgOf(available) }),
