@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import {
-  buyers, cooperatives, crops, harvestLots, households, people, plantings, plots, unions, users, villages, warehouses,
+  buyers, cooperatives, crops, harvestLots, households, listings, people, plantings, plots, unions, users, villages, warehouses,
 } from '../../db/schema/index';
 import { hashPassword } from '../../server/modules/auth/auth.passwords';
 
@@ -233,6 +233,19 @@ export async function makeLot(
       union_id: planting.union_id, village_id: planting.village_id, planting_id: planting.id, plot_id: planting.plot_id,
       household_id: overrides.household_id ?? planting.household_id, crop_id: crop.id, source: 'harvest',
     })
+    .returning();
+  return row;
+}
+
+// ---- Sales (issue 8) -----------------------------------------------------------------------
+
+export type Listing = typeof listings.$inferSelect;
+
+/** A listing of the crop written straight to the table: first grade, 5.00 a kg, 10 kg minimum, published unless told otherwise. */
+export async function makeListing(db: Db, crop: Crop, overrides: Overrides<typeof listings> = {}): Promise<Listing> {
+  const [row] = await db
+    .insert(listings)
+    .values({ grade: 'first', price_per_kg: '5.00', min_order_kg: '10.00', published: true, ...overrides, union_id: crop.union_id, crop_id: crop.id })
     .returning();
   return row;
 }

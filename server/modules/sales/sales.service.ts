@@ -6,7 +6,7 @@ import { today } from '../../lib/dates';
 import { AppError, fieldError, fieldErrors, forbidden, notFound, validationError } from '../../lib/errors';
 import type { Row, WriteContext } from '../../lib/resource';
 import { cents, kgOf } from '../storage/storage.service';
-import { candidatesFor, linesOf, lockOrder, releaseAllocations, takeFree } from './sales.repository';
+import { candidatesFor, linesOf, lockOrder, releaseAllocations, takeFree, type Candidate } from './sales.repository';
 import { orderResource, paymentResource } from './sales.resources';
 import type { OrderCreate } from './sales.schemas';
 
@@ -92,48 +92,54 @@ export function salesService(deps: CrudDeps) {
     return tx(async (t) => {
       const order = await orderFor(t, ctx, id, 'allocate');
       const day = today();
-      const report = [];
-      let any = false;
-      for (const line of await linesOf(t, id)) {
+      const lines = await linesOf(t, id);
+      // Allocations of one crop and grade take their turn (an advisory lock per key, in key
+      // order), so two never plan on the same free kilograms; movements are kept off promised
+      // kilograms by the conditional update and the CHECK whatever happens.
+      const keys = [...new Set(lines.map((l) => `${ctx.user.union_id}:${l.crop_id}:${l.grade}`))].sort();
+      for (const key of keys) await t.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`allocate:${key}`}))`);
+      // Plan every line first expiry first, then take every stock row in one (lot, room) order.
+      const left = new Map<number, number>();
+      const plan: { line: (typeof lines)[number]; c: Candidate; kg: number }[] = [];
+      for (const line of lines) {
         let wanted = cents(line.quantity_kg) - cents(line.allocated_kg);
-        const taken: { lot_id: number; lot_code: string; warehouse_id: number; quantity_kg: string; expires_on: string }[] = [];
-        // Rounds: plan from what looks free first expiry first, take it in (lot, room) order by
-        // conditional updates; what someone else took meanwhile is looked for again.
-        for (let round = 0; wanted > 0 && round < 10; round++) {
-          const candidates = await candidatesFor(t, ctx.user.union_id, line.crop_id, line.grade, day, 50);
-          if (!candidates.length) break;
-          const plan: { c: (typeof candidates)[number]; kg: number }[] = [];
-          let planned = 0;
-          for (const c of candidates) {
-            if (planned >= wanted) break;
-            const kg = Math.min(cents(c.free_kg), wanted - planned);
-            plan.push({ c, kg });
-            planned += kg;
-          }
-          plan.sort((a, b) => a.c.lot_id - b.c.lot_id || a.c.warehouse_id - b.c.warehouse_id);
-          let got = 0;
-          for (const { c, kg } of plan) {
-            const take = cents(await takeFree(t, c.id, kgOf(kg)));
-            if (take <= 0) continue;
-            got += take;
-            await t.insert(allocations).values({
-              union_id: ctx.user.union_id, order_id: id, order_line_id: line.id, buyer_id: Number(order.buyer_id), lot_id: c.lot_id,
-              warehouse_id: c.warehouse_id, village_id: c.village_id, quantity_kg: kgOf(take),
-            });
-            taken.push({ lot_id: c.lot_id, lot_code: c.lot_code, warehouse_id: c.warehouse_id, quantity_kg: kgOf(take), expires_on: c.expires_on });
-          }
-          wanted -= got;
-          if (got === 0 && planned < wanted + got) break;
+        if (wanted <= 0) continue;
+        for (const c of await candidatesFor(t, ctx.user.union_id, line.crop_id, line.grade, day, 200)) {
+          if (wanted <= 0) break;
+          const free = left.get(c.id) ?? cents(c.free_kg);
+          const kg = Math.min(free, wanted);
+          if (kg <= 0) continue;
+          plan.push({ line, c, kg });
+          left.set(c.id, free - kg);
+          wanted -= kg;
         }
-        const allocatedNow = taken.reduce((a, x) => a + cents(x.quantity_kg), 0);
-        if (allocatedNow > 0) {
+      }
+      plan.sort((x, y) => x.c.lot_id - y.c.lot_id || x.c.warehouse_id - y.c.warehouse_id || x.line.id - y.line.id);
+      const taken = new Map<number, { lot_id: number; lot_code: string; warehouse_id: number; quantity_kg: string; expires_on: string }[]>();
+      for (const { line, c, kg } of plan) {
+        const take = cents(await takeFree(t, c.id, kgOf(kg)));
+        if (take <= 0) continue;
+        await t.insert(allocations).values({
+          union_id: ctx.user.union_id, order_id: id, order_line_id: line.id, buyer_id: Number(order.buyer_id), lot_id: c.lot_id,
+          warehouse_id: c.warehouse_id, village_id: c.village_id, quantity_kg: kgOf(take),
+        });
+        taken.set(line.id, [...(taken.get(line.id) ?? []), { lot_id: c.lot_id, lot_code: c.lot_code, warehouse_id: c.warehouse_id, quantity_kg: kgOf(take), expires_on: c.expires_on }]);
+      }
+      let any = false;
+      const report = [];
+      for (const line of lines) {
+        const got = taken.get(line.id) ?? [];
+        // Reported first expiry first, as planned.
+        got.sort((x, y) => x.expires_on.localeCompare(y.expires_on) || x.lot_id - y.lot_id);
+        const now = got.reduce((a, x) => a + cents(x.quantity_kg), 0);
+        if (now > 0) {
           any = true;
-          await t.execute(sql`UPDATE order_lines SET allocated_kg = allocated_kg + ${kgOf(allocatedNow)}::numeric WHERE id = ${line.id}`);
+          await t.execute(sql`UPDATE order_lines SET allocated_kg = allocated_kg + ${kgOf(now)}::numeric WHERE id = ${line.id}`);
         }
-        const allocated = cents(line.allocated_kg) + allocatedNow;
+        const allocated = cents(line.allocated_kg) + now;
         report.push({
           order_line_id: line.id, quantity_kg: kgOf(cents(line.quantity_kg)), allocated_kg: kgOf(allocated),
-          short_kg: kgOf(cents(line.quantity_kg) - allocated), allocations: taken,
+          short_kg: kgOf(cents(line.quantity_kg) - allocated), allocations: got,
         });
       }
       const after = any || order.status === 'allocated' ? await setStatus(t, ctx, order, 'allocated', 'allocate') : order;
