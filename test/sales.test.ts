@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { foldSupplyChanges } from '../server/modules/sales/sales.repository';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, DEMO_PASSWORD, listUrl, type TestContext } from './helpers/app';
@@ -739,5 +740,22 @@ describe('supply availability', () => {
       expect(Math.round(Number(s.available_kg) * 100), `${s.crop_id}/${s.grade}`).toBe(byKey.get(`${s.crop_id}/${s.grade}`) ?? 0);
     }
     await expectAllocationsConsistent();
+
+    // Folded (as the job does every 10 s), whatever the sign of each key's changes: nothing
+    // left to fold, and the same availability, from supply_stock alone.
+    const folded = await foldSupplyChanges(t.db.db);
+    expect(folded).toBeGreaterThan(0);
+    expect(await q(sql`SELECT count(*)::int AS n FROM supply_stock_changes`)).toEqual([{ n: 0 }]);
+    const after = await q(sql`
+      SELECT crop_id, grade::text AS grade, expires_on::text AS expires_on, village_id, free_kg::numeric(14,2)::text AS kg FROM supply_stock
+      WHERE union_id = ${unionId} AND expires_on >= ${today()}::date AND free_kg <> 0 ORDER BY 1, 2, 3, 4`);
+    expect(after).toEqual(summed);
+    const relisted = await api(sales, 'GET', listUrl('supply-listings', { range: [0, 999] }));
+    expect(relisted.json().map((x: Rec) => x.available_kg)).toEqual(listed.json().map((x: Rec) => x.available_kg));
+    // Taken again after the fold: that key's only change is negative, and folds too.
+    const more = await confirmedOrder([line(crop, 25)]);
+    expect((await verb(more.id, 'allocate')).statusCode).toBe(200);
+    expect(await foldSupplyChanges(t.db.db)).toBeGreaterThan(0);
+    expect(await available(listing)).toBe('50');
   });
 });

@@ -63,16 +63,31 @@ export function forecastByCrop(db: DbOrTx, unionId: number, cropIds: number[], f
     GROUP BY p.crop_id, d`);
 }
 
-/** Folds the appended supply changes into supply_stock (the job; safe to run anywhere, at any time). */
+/**
+ * Folds the appended supply changes into supply_stock (the job). A key's changes may add up
+ * below zero (stock taken), so existing rows are updated and only new keys inserted: an
+ * insert's CHECK is tested before ON CONFLICT would merge it. One fold at a time (an
+ * advisory lock), so two never insert the same new key.
+ */
 export async function foldSupplyChanges(db: DbOrTx): Promise<number> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('fold-supply-stock'))`);
   const res = await db.execute<{ n: number }>(sql`
     WITH moved AS (DELETE FROM supply_stock_changes RETURNING union_id, crop_id, grade, expires_on, village_id, delta_kg),
-    folded AS (
-      INSERT INTO supply_stock AS s (union_id, crop_id, grade, expires_on, village_id, free_kg)
-      SELECT union_id, crop_id, grade, expires_on, village_id, sum(delta_kg) FROM moved GROUP BY 1, 2, 3, 4, 5
-      ON CONFLICT (union_id, crop_id, grade, expires_on, village_id) DO UPDATE SET free_kg = s.free_kg + EXCLUDED.free_kg
+    sums AS (SELECT union_id, crop_id, grade, expires_on, village_id, sum(delta_kg) AS d FROM moved GROUP BY 1, 2, 3, 4, 5),
+    updated AS (
+      UPDATE supply_stock s SET free_kg = s.free_kg + sums.d FROM sums
+      WHERE s.union_id = sums.union_id AND s.crop_id = sums.crop_id AND s.grade = sums.grade AND s.expires_on = sums.expires_on
+        AND s.village_id = sums.village_id
+      RETURNING s.union_id, s.crop_id, s.grade, s.expires_on, s.village_id),
+    inserted AS (
+      INSERT INTO supply_stock (union_id, crop_id, grade, expires_on, village_id, free_kg)
+      SELECT sums.union_id, sums.crop_id, sums.grade, sums.expires_on, sums.village_id, sums.d FROM sums
+      WHERE NOT EXISTS (SELECT 1 FROM supply_stock s WHERE s.union_id = sums.union_id AND s.crop_id = sums.crop_id AND s.grade = sums.grade
+                          AND s.expires_on = sums.expires_on AND s.village_id = sums.village_id)
       RETURNING 1)
     SELECT count(*)::int AS n FROM moved`);
+  // Nothing left, or long past its date: no listing reads it again.
+  await db.execute(sql`DELETE FROM supply_stock WHERE free_kg = 0 OR expires_on < current_date - 30`);
   return Number(res.rows[0]?.n ?? 0);
 }
 
