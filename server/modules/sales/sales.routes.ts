@@ -5,7 +5,8 @@ import { idParams } from '../../lib/crud.routes';
 import { addDays, today } from '../../lib/dates';
 import { fieldError, fieldErrors, fromZodIssues, notFound, validationError } from '../../lib/errors';
 import { errorSchema } from '../../lib/http';
-import { listQuerySchema } from '../../lib/list-query';
+import { changesLive, writeGeneration } from '../../lib/changes';
+import { listQuerySchema, TtlCache } from '../../lib/list-query';
 import type { ModuleDeps } from '../../lib/module';
 import type { WriteContext } from '../../lib/resource';
 import { registerVerb } from '../../lib/verbs';
@@ -26,13 +27,30 @@ export function registerSalesRoutes(app: FastifyInstance, deps: ModuleDeps, sale
   const tag = 'sales';
   const idValue = z.coerce.number().pipe(idField);
 
-  /** Supply listings with their 14-day forecast, computed for the crops listed, in two queries. */
+  /**
+   * What every buyer of a union sees is the same: kept for a few seconds, until a write that
+   * could change it (stock, lots, tests, orders, listings, plantings) is announced, and only
+   * while announcements are heard (lib/changes.ts), as list counts are.
+   */
+  const cache = new TtlCache<Awaited<ReturnType<typeof computeSupply>>>(5_000, 200);
+  const RELEVANT = ['stock-movements', 'harvest-lots', 'residue-tests', 'processing-runs', 'orders', 'listings', 'plantings'];
   async function supplyOf(req: FastifyRequest, listingId?: number) {
     deps.policies.require(req.user, 'supply-listings', 'read');
+    if (listingId !== undefined || !changesLive()) return computeSupply(req.user.union_id, listingId);
+    const key = `${req.user.union_id}|${today()}|${RELEVANT.map(writeGeneration).join(',')}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const rows = await computeSupply(req.user.union_id);
+    cache.set(key, rows);
+    return rows;
+  }
+
+  /** Supply listings with their 14-day forecast, computed for the crops listed, in two queries. */
+  async function computeSupply(unionId: number, listingId?: number) {
     const day = today();
-    const rows = await supplyListings(deps.db, req.user.union_id, day, listingId);
+    const rows = await supplyListings(deps.db, unionId, day, listingId);
     const crops = [...new Set(rows.map((x) => x.crop_id))];
-    const forecast = crops.length ? await forecastByCrop(deps.db, req.user.union_id, crops, day) : [];
+    const forecast = crops.length ? await forecastByCrop(deps.db, unionId, crops, day) : [];
     const days = Array.from({ length: 14 }, (_, i) => addDays(day, i));
     return rows.map((row: SupplyRow): z.infer<typeof supplyListing> => ({
       ...row,
