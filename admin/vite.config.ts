@@ -6,6 +6,7 @@ import react from '@vitejs/plugin-react';
 // so every path is anchored to this folder rather than to the working directory.
 const here = fileURLToPath(new URL('.', import.meta.url));
 const api = 'http://localhost:3000';
+const CHARTS = /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs|redux|react-redux|redux-thunk|immer|reselect|decimal\.js-light)[\\/]/;
 
 export default defineConfig({
   root: here,
@@ -23,9 +24,12 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
+            // recharts and what only it uses: loaded with the supply screen's forecast charts,
+            // not at start (lowest priority, so the shared runtime helpers stay out of it).
+            { name: 'charts', test: CHARTS, priority: 0 },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
             { name: 'mui', test: /node_modules[\\/](@mui|@emotion)[\\/]/, priority: 2 },
-            { name: 'vendor', test: /node_modules[\\/]/, priority: 1 },
+            { name: 'vendor', test: (id: string) => /node_modules[\\/]/.test(id) && !CHARTS.test(id), priority: 1 },
           ],
         },
       },

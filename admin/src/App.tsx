@@ -7,6 +7,7 @@ import { i18nProvider } from './i18n';
 import { Layout } from './layout/Layout';
 import { resources } from './resources';
 import { harvestRoutes } from './resources/harvest-lots/routes';
+import { traceRoutes } from './trace/routes';
 import { canDo, canRead, type Permissions } from './types';
 
 const { Route } = reactRouterProvider;
@@ -40,6 +41,8 @@ const declare = (permissions: Permissions | undefined) => [
   ),
   // The quick harvest form, lot labels and the CSV import (each for the rights it needs).
   <CustomRoutes key="harvest">{harvestRoutes(permissions)}</CustomRoutes>,
+  // 追溯 and 召回 (traceability and recall).
+  <CustomRoutes key="trace">{traceRoutes(permissions)}</CustomRoutes>,
 ];
 
 export const App = () => (

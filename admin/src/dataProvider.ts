@@ -51,6 +51,11 @@ export interface AppDataProvider extends DataProvider {
    * `POST /api/<resource>/:id/<verb>` with the current session's token: a non-CRUD action
    * on one record (change-password...). Resolves to the verb's JSON answer.
    */
+  /**
+   * GET a file (`recall.csv?…`, `trace/<code>/epcis`) with the session's token and save it
+   * under `filename` (a plain link would not carry the token).
+   */
+  download: (path: string, filename: string) => Promise<void>;
   runVerb: <T = unknown>(resource: string, id: number | string, verb: string, body: unknown) => Promise<T>;
   /**
    * Any other API call (`GET /api/harvest-lots/totals`, `POST /api/harvest-lots/import`...):
@@ -97,6 +102,30 @@ const base: AppDataProvider = {
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     });
     return json as T;
+  },
+  async download(path: string, filename: string): Promise<void> {
+    const headers = new Headers();
+    const session = await freshSession();
+    if (session) headers.set('Authorization', `Bearer ${session.token}`);
+    const res = await fetch(`/api/${path.replace(/^\//, '')}`, { headers });
+    if (!res.ok) {
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON: the status speaks */
+      }
+      throw new HttpError(isApiErrorBody(body) ? body.message : res.statusText, res.status, body);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
   },
   async runVerb<T>(resource: string, id: number | string, verb: string, body: unknown): Promise<T> {
     const url = `/api/${encodeURIComponent(resource)}/${encodeURIComponent(String(id))}/${encodeURIComponent(verb)}`;

@@ -1,5 +1,6 @@
 import { enProductionApp, enProductionChoices } from './enProduction';
 import { enProductionResources } from './enProductionResources';
+import { enSalesApp, enSalesChoices, enSalesResources } from './enSales';
 import englishMessages from 'ra-language-english';
 import type { AppMessages } from './zh';
 
@@ -197,9 +198,12 @@ export const enApp: AppMessages = {
       plots: 'Plots',
     },
     ...enProductionApp,
+    ...enSalesApp,
+    menu: { ...enProductionApp.menu, ...enSalesApp.menu },
   },
   choices: {
     ...enProductionChoices,
+    ...enSalesChoices,
     gender: { male: 'Male', female: 'Female' },
     person_role: {
       grower: 'Grower',
@@ -237,6 +241,7 @@ export const enApp: AppMessages = {
   },
   resources: {
     ...enProductionResources,
+    ...enSalesResources,
     unions: {
       name: 'Union |||| Unions',
       fields: { ...common, code: 'Code', name: 'Name', short_name: 'Short name', is_demo: 'Demo data' },

@@ -1,6 +1,7 @@
 import { zhProductionApp, zhProductionChoices } from './zhProduction';
 import { zhProductionResources } from './zhProductionResources';
 import { raChinese } from './raChinese';
+import { zhSalesApp, zhSalesChoices, zhSalesResources } from './zhSales';
 
 const common = {
   id: 'ID',
@@ -196,9 +197,12 @@ export const zhApp = {
       plots: '地块',
     },
     ...zhProductionApp,
+    ...zhSalesApp,
+    menu: { ...zhProductionApp.menu, ...zhSalesApp.menu },
   },
   choices: {
     ...zhProductionChoices,
+    ...zhSalesChoices,
     gender: { male: '男', female: '女' },
     person_role: {
       grower: '种植户',
@@ -236,6 +240,7 @@ export const zhApp = {
   },
   resources: {
     ...zhProductionResources,
+    ...zhSalesResources,
     unions: {
       name: '联合社',
       fields: { ...common, code: '编号', name: '名称', short_name: '简称', is_demo: '演示数据' },

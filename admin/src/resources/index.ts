@@ -1,4 +1,9 @@
+import { allocations } from './allocations';
 import { auditLog } from './audit-log';
+import { listings } from './listings';
+import { orders } from './orders';
+import { payments } from './payments';
+import { supplyListings } from './supply-listings';
 import { buyers } from './buyers';
 import { cooperatives } from './cooperatives';
 import { crops } from './crops';
@@ -38,6 +43,12 @@ export const resources: ResourceConfig[] = [
   stockMovements,
   temperatureReadings,
   processingRuns,
+  // Selling: what is offered, orders, payments, and the stock promised to them.
+  supplyListings,
+  listings,
+  orders,
+  payments,
+  allocations,
   buyers,
   users,
   unions,

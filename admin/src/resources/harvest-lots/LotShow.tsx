@@ -1,3 +1,4 @@
+import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import PrintIcon from '@mui/icons-material/Print';
 import {
   BooleanField,
@@ -23,6 +24,7 @@ import { lotGradeChoices, lotSourceChoices, movementKindChoices, residueMethodCh
 import { HouseholdField, VillageField } from '../../common/refs';
 import { KgField, YuanField } from '../../common/weights';
 import { canDo, canRead, type Permissions } from '../../types';
+import { mayTrace } from '../../trace/routes';
 import { Genealogy } from './Genealogy';
 
 const Actions = () => {
@@ -34,6 +36,11 @@ const Actions = () => {
       <Button component={Link} to={`/labels?ids=${record.id}`} label="app.labels.print_one">
         <PrintIcon />
       </Button>
+      {mayTrace(permissions) && (
+        <Button component={Link} to={`/trace/${encodeURIComponent(String(record.code))}`} label="app.trace.button">
+          <AccountTreeIcon />
+        </Button>
+      )}
       {canDo(permissions, 'stock-movements', 'create') && (
         <PrefillButton pathname="/stock-movements/create" source={{ kind: 'receive', lot_id: record.id }} label="app.stock.receive" />
       )}
