@@ -237,7 +237,7 @@ const TraceView = ({ code }: { code: string }) => {
         <Simple
           head={['app.trace.time', 'resources.stock-movements.fields.kind', 'resources.stock-movements.fields.from_warehouse_id', 'resources.stock-movements.fields.to_warehouse_id', 'app.genealogy.kg']}
           rows={data.forward.movements.map((m) => [
-            new Date(m.moved_at).toLocaleString('zh-CN'),
+            new Date(m.moved_at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
             choice('movement_kind', m.kind),
             m.from_warehouse?.name ?? '',
             m.to_warehouse?.name ?? '',
