@@ -287,7 +287,7 @@ try {
   alloc = { n: ids.length, ok: r['2xx'], errors: r.errors + r.non2xx, ms, p50: r.latency.p50, p99: r.latency.p99, partial: n(done.partial), allocations: n(done.allocations) };
   console.log(`  allocate: ${ids.length} orders, ${r['2xx']} answered 2xx, ${n(done.allocated)} now allocated (${n(done.partial)} short), ${done.allocations} allocation rows, ${(ms / 1000).toFixed(1)} s`);
   const ov = await one<{ kg: string; rows: number; mismatched: number; stock_allocated: string; active: string }>(h, sql`
-    WITH a AS (SELECT lot_id, warehouse_id, sum(quantity_kg) AS kg FROM allocations WHERE NOT released GROUP BY lot_id, warehouse_id)
+    WITH a AS (SELECT lot_id, warehouse_id, sum(quantity_kg) AS kg FROM allocations WHERE NOT released AND NOT dispatched GROUP BY lot_id, warehouse_id)
     SELECT coalesce(sum(greatest(0, s.allocated_kg - s.quantity_kg)), 0)::text AS kg,
            count(*) FILTER (WHERE s.allocated_kg > s.quantity_kg)::int AS rows,
            count(*) FILTER (WHERE s.allocated_kg <> coalesce(a.kg, 0))::int AS mismatched,

@@ -5,11 +5,12 @@ import { addDays, today } from '../server/lib/dates';
 import { Policies, type AuthUser } from '../server/lib/policy';
 import type { WriteContext } from '../server/lib/resource';
 import { appModules } from '../server/modules/index';
+import { deliveriesService } from '../server/modules/sales/sales.deliveries';
 import { salesService } from '../server/modules/sales/sales.service';
 
 // The demo's sales so far (issue 8, first part): listings of what is in the rooms, and orders
 // of Hubei Port Group and the other buyers at each step (submitted, confirmed, allocated, part
-// paid), made through the sales service so that allocations are real promises of stock.
+// paid, and one dispatched with its certificate and received short), made through the sales service so that allocations are real promises of stock.
 
 /** Yuan per kg by crop category, for the premium grade; lower grades sell for less. */
 const basePrice: Record<string, number> = { leafy: 4.2, brassica: 2.6, root: 2.2, aquatic: 6.5, fruiting: 6.8, cucurbit: 4.5, legume: 7.0 };
@@ -20,6 +21,7 @@ export async function seedSales(tx: Tx, refs: { unionId: number; admin: AuthUser
   const deps = { db: tx as never, policies: new Policies(Object.assign({}, ...appModules.map((m) => m.policy))), constraints: new Map() };
   const ctx: WriteContext = { user: refs.admin, requestId: 'demo-seed' };
   const sales = salesService(deps);
+  const deliveries = deliveriesService(deps);
 
   const offered = (await tx.execute<{ crop_id: number; category: string; grade: string }>(sql`
     SELECT DISTINCT s.crop_id, c.category::text AS category, s.grade::text AS grade
@@ -52,6 +54,12 @@ export async function seedSales(tx: Tx, refs: { unionId: number; admin: AuthUser
   await sales.allocate(ctx, paid);
   const paidOrder = (await tx.execute<{ total_amount: string }>(sql`SELECT total_amount::text FROM orders WHERE id = ${paid}`)).rows[0];
   await sales.pay(ctx, { order_id: paid, amount: (Number(paidOrder.total_amount) / 2).toFixed(2), paid_on: today(), method: 'bank_transfer', reference: '港口集团预付 50%' });
+  // The first week's order went out on the port's lorry and arrived 5 kg short.
+  const shipped = (await deliveries.dispatch(ctx, paid, { vehicle: '鄂A·D7312', driver: '刘师傅' })) as unknown as { delivery: { id: number }; lines: { id: number; dispatched_kg: string }[] };
+  await deliveries.receive(ctx, shipped.delivery.id, {
+    received_by: '港口集团仓储部',
+    lines: shipped.lines.map((l, i) => ({ delivery_line_id: l.id, received_kg: i === 0 ? (Number(l.dispatched_kg) - 5).toFixed(2) : l.dispatched_kg })),
+  });
   placed.push(paid);
   const allocated = await order(port, [line(a, 150)], 'HBPG-2026-W47', 1);
   await sales.confirm(ctx, allocated);

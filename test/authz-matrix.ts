@@ -96,6 +96,11 @@ export const resources: Record<string, ResourceFacts> = {
   'order-lines': { ops: ['list', 'get'], ties: sold },
   allocations: { ops: ['list', 'get'], ties: sold },
   payments: { ops: recorded, ties: sold, appendOnly: true },
+  // Deliveries leave by an order's dispatch and are received by a verb; their lines are only
+  // read; certificates are kept as issued (a correction supersedes one).
+  deliveries: { ops: ['list', 'get'], ties: sold },
+  'delivery-lines': { ops: ['list', 'get'], ties: sold },
+  certificates: { ops: ['list', 'get'], ties: sold, appendOnly: true },
 };
 
 /**
@@ -135,9 +140,15 @@ export const grid = `
   orders/confirm         | union        | union        | -            | -            | -        | -
   orders/allocate        | union        | union        | -            | -            | -        | -
   orders/cancel          | union        | union        | -            | -            | buyer    | -
+  orders/dispatch        | union        | union        | -            | -            | -        | -
   order-lines            | R:union      | R:union      | -            | -            | R:buyer  | -
   allocations            | R:union      | R:union      | -            | -            | -        | -
   payments               | RC:union     | RC:union     | -            | -            | R:buyer  | -
+  deliveries             | R:union      | R:union      | -            | -            | R:buyer  | -
+  deliveries/receive     | union        | union        | -            | -            | buyer    | -
+  delivery-lines         | R:union      | R:union      | -            | -            | R:buyer  | -
+  certificates           | R:union      | R:union      | -            | -            | R:buyer  | -
+  certificates/supersede | union        | union        | -            | -            | -        | -
 `;
 
 export type Target = 'own' | 'other';

@@ -104,7 +104,7 @@ describe.skipIf(!onPostgres)('allocation under concurrent requests (PostgreSQL)'
       // Each stock row: its active allocations fit in it and are its allocated_kg.
       const perRow = await q(sql`
         SELECT s.lot_id, s.warehouse_id, s.quantity_kg::text AS qty, s.allocated_kg::text AS allocated, coalesce(a.kg, 0)::text AS summed
-        FROM stock s LEFT JOIN (SELECT lot_id, warehouse_id, sum(quantity_kg) AS kg FROM allocations WHERE NOT released GROUP BY 1, 2) a
+        FROM stock s LEFT JOIN (SELECT lot_id, warehouse_id, sum(quantity_kg) AS kg FROM allocations WHERE NOT released AND NOT dispatched GROUP BY 1, 2) a
           ON a.lot_id = s.lot_id AND a.warehouse_id = s.warehouse_id
         WHERE s.crop_id = ${crop.id}`);
       expect(perRow).toHaveLength(lots.length);

@@ -127,12 +127,12 @@ function expectInvalidState(r: LightMyRequestResponse, status: string) {
 async function expectAllocationsConsistent() {
   const bad = await q(sql`
     SELECT s.lot_id, s.warehouse_id, s.quantity_kg::text AS qty, s.allocated_kg::text AS allocated, coalesce(a.kg, 0)::text AS summed
-    FROM stock s LEFT JOIN (SELECT lot_id, warehouse_id, sum(quantity_kg) AS kg FROM allocations WHERE NOT released GROUP BY 1, 2) a
+    FROM stock s LEFT JOIN (SELECT lot_id, warehouse_id, sum(quantity_kg) AS kg FROM allocations WHERE NOT released AND NOT dispatched GROUP BY 1, 2) a
       ON a.lot_id = s.lot_id AND a.warehouse_id = s.warehouse_id
     WHERE s.allocated_kg <> coalesce(a.kg, 0) OR s.allocated_kg > s.quantity_kg`);
   expect(bad).toEqual([]);
-  // No active allocation outlives its stock row.
-  const orphans = await q(sql`SELECT a.id FROM allocations a WHERE NOT a.released
+  // No allocation still in storage outlives its stock row (a dispatched one left with its delivery).
+  const orphans = await q(sql`SELECT a.id FROM allocations a WHERE NOT a.released AND NOT a.dispatched
     AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.lot_id = a.lot_id AND s.warehouse_id = a.warehouse_id)`);
   expect(orphans).toEqual([]);
   const lines = await q(sql`SELECT l.id, l.allocated_kg::text AS allocated, coalesce(a.kg, 0)::text AS summed FROM order_lines l

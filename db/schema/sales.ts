@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, boolean, check, date, foreignKey, index, integer, numeric, pgEnum, pgTable, primaryKey, timestamp, unique, varchar,
+  bigint, boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, timestamp, unique, varchar,
 } from 'drizzle-orm/pg-core';
 import { timestamps, version } from './columns';
 import { buyers, unions, users, villages } from './org';
@@ -13,6 +13,7 @@ import { warehouses } from './storage';
 
 export const orderStatusEnum = pgEnum('order_status', ['submitted', 'confirmed', 'allocated', 'dispatched', 'delivered', 'paid', 'cancelled']);
 export const paymentMethodEnum = pgEnum('payment_method', ['bank_transfer', 'cash', 'other']);
+export const deliveryStatusEnum = pgEnum('delivery_status', ['dispatched', 'delivered']);
 
 /** What the union sells: a crop and grade at a price, with a minimum order; published or not. */
 export const listings = pgTable(
@@ -144,6 +145,8 @@ export const allocations = pgTable(
     quantity_kg: numeric({ precision: 12, scale: 2 }).notNull(),
     /** Released when the order is cancelled (the kilograms are free again). */
     released: boolean().notNull().default(false),
+    /** Dispatched: the kilograms left storage with a delivery. */
+    dispatched: boolean().notNull().default(false),
     created_at: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
@@ -180,3 +183,94 @@ export const payments = pgTable(
   ],
 );
 
+
+/** A vehicle's load for one order: dispatched from stock through the ledger, then received. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    union_id: integer().notNull().references(() => unions.id),
+    order_id: integer().notNull(),
+    buyer_id: integer().notNull(),
+    status: deliveryStatusEnum().notNull().default('dispatched'),
+    vehicle: varchar({ length: 40 }),
+    driver: varchar({ length: 60 }),
+    dispatched_at: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    delivered_at: timestamp({ withTimezone: true, mode: 'date' }),
+    received_by: varchar({ length: 60 }),
+    dispatched_by: integer().references(() => users.id),
+  },
+  (t) => [
+    foreignKey({ name: 'deliveries_order_fk', columns: [t.union_id, t.order_id], foreignColumns: [orders.union_id, orders.id] }),
+    unique('deliveries_union_id_id_key').on(t.union_id, t.id),
+    check('deliveries_delivered', sql`(${t.status} = 'delivered') = (${t.delivered_at} IS NOT NULL)`),
+    index('deliveries_order_idx').on(t.order_id),
+    index('deliveries_buyer_idx').on(t.union_id, t.buyer_id, t.id),
+  ],
+);
+
+export const deliveryLines = pgTable(
+  'delivery_lines',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    union_id: integer().notNull().references(() => unions.id),
+    delivery_id: integer().notNull(),
+    buyer_id: integer().notNull(),
+    order_line_id: integer().notNull().references(() => orderLines.id),
+    lot_id: integer().notNull(),
+    warehouse_id: integer().notNull(),
+    crop_id: integer().notNull(),
+    grade: lotGradeEnum().notNull(),
+    dispatched_kg: numeric({ precision: 12, scale: 2 }).notNull(),
+    /** What the buyer counted on arrival (a shortfall is recorded, not hidden). */
+    received_kg: numeric({ precision: 12, scale: 2 }),
+  },
+  (t) => [
+    foreignKey({ name: 'delivery_lines_delivery_fk', columns: [t.union_id, t.delivery_id], foreignColumns: [deliveries.union_id, deliveries.id] }),
+    foreignKey({ name: 'delivery_lines_lot_fk', columns: [t.union_id, t.lot_id], foreignColumns: [harvestLots.union_id, harvestLots.id] }),
+    check('delivery_lines_dispatched_positive', sql`${t.dispatched_kg} > 0`),
+    check('delivery_lines_received_within', sql`${t.received_kg} IS NULL OR (${t.received_kg} >= 0 AND ${t.received_kg} <= ${t.dispatched_kg})`),
+    index('delivery_lines_delivery_idx').on(t.delivery_id),
+    index('delivery_lines_lot_idx').on(t.lot_id),
+    index('delivery_lines_buyer_idx').on(t.union_id, t.buyer_id, t.id),
+  ],
+);
+
+/**
+ * The compliance certificate (承诺达标合格证) of a delivery: kept and reprintable, never
+ * changed; a correction is a new certificate that supersedes it (migration 0013's trigger).
+ */
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    union_id: integer().notNull().references(() => unions.id),
+    delivery_id: integer().notNull(),
+    buyer_id: integer().notNull(),
+    number: varchar({ length: 40 }).notNull(),
+    issued_on: date({ mode: 'string' }).notNull(),
+    product: varchar({ length: 200 }).notNull(),
+    quantity_kg: numeric({ precision: 14, scale: 2 }).notNull(),
+    producer: varchar({ length: 500 }).notNull(),
+    origin: varchar({ length: 300 }).notNull(),
+    contact: varchar({ length: 200 }).notNull(),
+    commitment: varchar({ length: 500 }).notNull(),
+    /** Each lot's latest residue test: lot code, method, result, date. */
+    test_results: jsonb().notNull(),
+    /** Each line: crop, grade, kg, lot codes. */
+    lines: jsonb().notNull(),
+    supersedes_id: integer(),
+    superseded_by_id: integer(),
+    reason: varchar({ length: 500 }),
+    issued_by: integer().references(() => users.id),
+    created_at: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('certificates_union_number_key').on(t.union_id, t.number),
+    foreignKey({ name: 'certificates_delivery_fk', columns: [t.union_id, t.delivery_id], foreignColumns: [deliveries.union_id, deliveries.id] }),
+    foreignKey({ name: 'certificates_supersedes_fk', columns: [t.supersedes_id], foreignColumns: [t.id] }),
+    unique('certificates_supersedes_key').on(t.supersedes_id),
+    index('certificates_delivery_idx').on(t.delivery_id),
+    index('certificates_buyer_idx').on(t.union_id, t.buyer_id, t.id),
+  ],
+);

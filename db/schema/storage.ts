@@ -13,7 +13,7 @@ import { crops, harvestLots, lotGradeEnum, temperatureZoneEnum } from './product
 
 export const warehouseKindEnum = pgEnum('warehouse_kind', ['cold_room', 'ambient_store', 'processing_hall']);
 export const readingSourceEnum = pgEnum('reading_source', ['manual', 'sensor']);
-export const movementKindEnum = pgEnum('movement_kind', ['receive', 'transfer', 'issue', 'output', 'loss', 'adjust', 'reversal']);
+export const movementKindEnum = pgEnum('movement_kind', ['receive', 'transfer', 'issue', 'output', 'loss', 'adjust', 'reversal', 'dispatch']);
 export const processingKindEnum = pgEnum('processing_kind', ['grading', 'washing', 'packing', 'other']);
 
 export const warehouses = pgTable(
@@ -122,6 +122,8 @@ export const stockMovements = pgTable(
     /** A count adjustment's count (the balance it set). */
     counted_kg: numeric({ precision: 12, scale: 2 }),
     processing_run_id: integer(),
+    /** The delivery a dispatch leaves storage with (sales). */
+    delivery_id: integer(),
     /** The movement a reversal undoes (each is reversed at most once). */
     reverses_id: bigint({ mode: 'number' }),
     reason: varchar({ length: 500 }),
@@ -137,11 +139,13 @@ export const stockMovements = pgTable(
     unique('stock_movements_reverses_key').on(t.reverses_id),
     check('stock_movements_quantity_positive', sql`${t.quantity_kg} > 0`),
     // Which rooms each kind names: in, out, both, or (a count, a reversal) exactly one side.
-    check('stock_movements_kind_rooms', sql`CASE ${t.kind}
+    // Compared as text: a kind added later (dispatch) is never cast in the transaction that adds it.
+    check('stock_movements_kind_rooms', sql`CASE ${t.kind}::text
       WHEN 'receive' THEN ${t.to_warehouse_id} IS NOT NULL AND ${t.from_warehouse_id} IS NULL
       WHEN 'output' THEN ${t.to_warehouse_id} IS NOT NULL AND ${t.from_warehouse_id} IS NULL AND ${t.processing_run_id} IS NOT NULL
       WHEN 'issue' THEN ${t.from_warehouse_id} IS NOT NULL AND ${t.to_warehouse_id} IS NULL AND ${t.processing_run_id} IS NOT NULL
       WHEN 'loss' THEN ${t.from_warehouse_id} IS NOT NULL AND ${t.to_warehouse_id} IS NULL
+      WHEN 'dispatch' THEN ${t.from_warehouse_id} IS NOT NULL AND ${t.to_warehouse_id} IS NULL AND ${t.delivery_id} IS NOT NULL
       WHEN 'transfer' THEN ${t.from_warehouse_id} IS NOT NULL AND ${t.to_warehouse_id} IS NOT NULL AND ${t.from_warehouse_id} <> ${t.to_warehouse_id}
       ELSE (${t.from_warehouse_id} IS NOT NULL OR ${t.to_warehouse_id} IS NOT NULL) END`),
     check('stock_movements_reversal', sql`(${t.kind} = 'reversal') = (${t.reverses_id} IS NOT NULL)`),
@@ -151,6 +155,7 @@ export const stockMovements = pgTable(
     index('stock_movements_from_idx').on(t.from_warehouse_id, t.id),
     index('stock_movements_to_idx').on(t.to_warehouse_id, t.id),
     index('stock_movements_run_idx').on(t.processing_run_id),
+    index('stock_movements_delivery_idx').on(t.delivery_id),
   ],
 );
 

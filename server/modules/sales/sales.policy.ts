@@ -4,7 +4,7 @@ import type { PolicyMap } from '../../lib/policy';
 // payments; a buyer sees what is offered, and orders and reads their own organisation's.
 
 const all = { read: 'union', create: 'union', update: 'union', delete: 'union' } as const;
-const staffVerbs = { confirm: 'union', allocate: 'union', cancel: 'union' } as const;
+const staffVerbs = { confirm: 'union', allocate: 'union', cancel: 'union', dispatch: 'union' } as const;
 
 export const salesPolicy: PolicyMap = {
   listings: {
@@ -32,6 +32,22 @@ export const salesPolicy: PolicyMap = {
   allocations: {
     union_admin: { read: 'union' },
     union_sales: { read: 'union' },
+  },
+  deliveries: {
+    union_admin: { read: 'union', verbs: { receive: 'union' } },
+    union_sales: { read: 'union', verbs: { receive: 'union' } },
+    // The buyer records what arrived on their own deliveries.
+    buyer: { read: 'buyer', verbs: { receive: 'buyer' } },
+  },
+  'delivery-lines': {
+    union_admin: { read: 'union' },
+    union_sales: { read: 'union' },
+    buyer: { read: 'buyer' },
+  },
+  certificates: {
+    union_admin: { read: 'union', verbs: { supersede: 'union' } },
+    union_sales: { read: 'union', verbs: { supersede: 'union' } },
+    buyer: { read: 'buyer' },
   },
   payments: {
     union_admin: { read: 'union', create: 'union' },

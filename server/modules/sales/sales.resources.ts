@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { allocations, listings, orderLines, orders, payments } from '../../../db/schema/index';
+import { allocations, certificates, deliveries, deliveryLines, listings, orderLines, orders, payments } from '../../../db/schema/index';
 import type { FilterSpec } from '../../lib/list-query';
 import type { ResourceDef, Row } from '../../lib/resource';
 import { isoDate, readOnlyBase } from '../../lib/zod-fields';
 import { lotGrades } from '../production/production.schemas';
-import { allocationRecord, listingSchemas, orderLineRecord, orderRecord, orderStatuses, paymentMethods, paymentSchemas } from './sales.schemas';
+import {
+  allocationRecord, certificateRecord, deliveryLineRecord, deliveryRecord, deliveryStatuses, listingSchemas, orderLineRecord, orderRecord, orderStatuses,
+  paymentMethods, paymentSchemas,
+} from './sales.schemas';
 
 // Sales' resources: listings are plain; orders, their lines, allocations and payments keep
 // the generic reads and are written by sales.service.ts.
@@ -127,4 +130,67 @@ export const paymentResource: ResourceDef = {
   appendOnly: 'Payments are kept as recorded and never edited or deleted',
 };
 
-export const salesResources = [listingResource, orderResource, orderLineResource, allocationResource, paymentResource];
+export const deliveryResource: ResourceDef = {
+  name: 'deliveries',
+  tag: 'sales',
+  table: deliveries,
+  columns: { id: deliveries.id, union_id: deliveries.union_id },
+  list: {
+    sortable: { dispatched_at: deliveries.dispatched_at, status: deliveries.status, order_id: deliveries.order_id },
+    filters: { order_id: eq(deliveries.order_id), buyer_id: eq(deliveries.buyer_id), status: eq(deliveries.status, z.enum(deliveryStatuses)) },
+    search: [deliveries.vehicle],
+    defaultSort: ['id', 'DESC'],
+  },
+  scopeColumns: { buyer: deliveries.buyer_id },
+  create: z.object({}),
+  update: z.object({}),
+  record: deliveryRecord,
+  readOnly: readOnlyBase,
+  operations: ['list', 'get'],
+};
+
+export const deliveryLineResource: ResourceDef = {
+  name: 'delivery-lines',
+  tag: 'sales',
+  table: deliveryLines,
+  columns: { id: deliveryLines.id, union_id: deliveryLines.union_id },
+  list: {
+    sortable: { delivery_id: deliveryLines.delivery_id, lot_id: deliveryLines.lot_id },
+    filters: { delivery_id: eq(deliveryLines.delivery_id), lot_id: eq(deliveryLines.lot_id), order_line_id: eq(deliveryLines.order_line_id) },
+    search: [],
+  },
+  scopeColumns: { buyer: deliveryLines.buyer_id },
+  create: z.object({}),
+  update: z.object({}),
+  record: deliveryLineRecord,
+  readOnly: readOnlyBase,
+  operations: ['list', 'get'],
+  present: (row: Row) => ({
+    ...row,
+    shortfall_kg: row.received_kg == null ? null : ((Math.round(Number(row.dispatched_kg) * 100) - Math.round(Number(row.received_kg) * 100)) / 100).toFixed(2),
+  }),
+};
+
+export const certificateResource: ResourceDef = {
+  name: 'certificates',
+  tag: 'sales',
+  table: certificates,
+  columns: { id: certificates.id, union_id: certificates.union_id },
+  list: {
+    sortable: { issued_on: certificates.issued_on, number: certificates.number },
+    filters: { delivery_id: eq(certificates.delivery_id), buyer_id: eq(certificates.buyer_id), issued_on: range(certificates.issued_on) },
+    search: [{ column: certificates.number, ascii: true }],
+    defaultSort: ['id', 'DESC'],
+  },
+  scopeColumns: { buyer: certificates.buyer_id },
+  create: z.object({}),
+  update: z.object({}),
+  record: certificateRecord,
+  readOnly: readOnlyBase,
+  operations: ['list', 'get'],
+  appendOnly: 'Certificates are kept as issued and never edited or deleted: supersede one (POST /api/certificates/:id/supersede)',
+};
+
+export const salesResources = [
+  listingResource, orderResource, orderLineResource, allocationResource, paymentResource, deliveryResource, deliveryLineResource, certificateResource,
+];

@@ -13,12 +13,17 @@ import { registerVerb } from '../../lib/verbs';
 import { id as idField } from '../../lib/zod-fields';
 import { lotGrades } from '../production/production.schemas';
 import { forecastByCrop, supplyListings, type SupplyRow } from './sales.repository';
-import { allocateResult, orderCreate, orderRecord, orderWithLines, paymentSchemas, supplyListing } from './sales.schemas';
+import {
+  allocateResult, certificateRecord, deliveryRecord, dispatchBody, dispatchResult, orderCreate, orderRecord, orderWithLines, paymentSchemas, receiveBody, supersedeBody,
+  supplyListing,
+} from './sales.schemas';
+import { deliveriesService } from './sales.deliveries';
 import type { SalesService } from './sales.service';
 
 // Sales routes: thin; the rules are in sales.service.ts.
 
 export function registerSalesRoutes(app: FastifyInstance, deps: ModuleDeps, sales: SalesService) {
+  const deliveriesOf = deliveriesService(deps);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearerAuth: [] }];
   const e = errorSchema;
@@ -116,6 +121,19 @@ export function registerSalesRoutes(app: FastifyInstance, deps: ModuleDeps, sale
     body: empty, response: allocateResult, handler: (c, id) => sales.allocate(c, id) as never,
   });
   registerVerb(app, { resource: 'orders', verb: 'cancel', tag, summary: 'Cancel an order; its allocations are freed', body: empty, response: orderRecord, handler: (c, id) => sales.cancel(c, id) as never });
+
+  registerVerb(app, {
+    resource: 'orders', verb: 'dispatch', tag, summary: 'Dispatch an allocated order: its stock leaves through the ledger, with a delivery and its compliance certificate',
+    body: dispatchBody, response: dispatchResult, handler: (c, id, body) => deliveriesOf.dispatch(c, id, body) as never,
+  });
+  registerVerb(app, {
+    resource: 'deliveries', verb: 'receive', tag, summary: 'Record what arrived, line by line (a shortfall is recorded, not hidden)',
+    body: receiveBody, response: deliveryRecord, handler: (c, id, body) => deliveriesOf.receive(c, id, body) as never,
+  });
+  registerVerb(app, {
+    resource: 'certificates', verb: 'supersede', tag, summary: 'Correct a certificate: a new one supersedes it; the old one stays readable',
+    body: supersedeBody, response: certificateRecord, handler: (c, id, body) => deliveriesOf.supersede(c, id, body) as never,
+  });
 
   r.post('/api/payments', {
     onRequest: [app.authenticate],

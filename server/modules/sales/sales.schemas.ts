@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { orderStatusEnum, paymentMethodEnum } from '../../../db/schema/index';
+import { deliveryStatusEnum, orderStatusEnum, paymentMethodEnum } from '../../../db/schema/index';
 import { decimal, decimalOut, id, isoDate, optionalDate, optionalId, optionalText, readOnlyInput, recordBase, timestampOut } from '../../lib/zod-fields';
 import { kg, lotGrades } from '../production/production.schemas';
 
@@ -87,3 +87,32 @@ export const paymentSchemas = {
   }),
 };
 export { money };
+
+export const deliveryStatuses = deliveryStatusEnum.enumValues;
+
+export const deliveryRecord = z.object({
+  id: int, union_id: int, order_id: int, buyer_id: int, status: z.enum(deliveryStatuses), vehicle: nstr, driver: nstr,
+  dispatched_at: timestampOut, delivered_at: timestampOut.nullable(), received_by: nstr, dispatched_by: int.nullable(),
+});
+export const deliveryLineRecord = z.object({
+  id: int, union_id: int, delivery_id: int, buyer_id: int, order_line_id: int, lot_id: int, warehouse_id: int, crop_id: int,
+  grade: z.enum(lotGrades), dispatched_kg: decimalOut, received_kg: decimalOut.nullable(),
+  shortfall_kg: decimalOut.nullable().describe('dispatched less received, once received'),
+});
+export const certificateRecord = z.object({
+  id: int, union_id: int, delivery_id: int, buyer_id: int, number: str, issued_on: str, product: str, quantity_kg: decimalOut,
+  producer: str, origin: str, contact: str, commitment: str,
+  test_results: z.array(z.object({ lot_code: str, method: str, result: str, tested_on: str })),
+  lines: z.array(z.object({ crop: str, grade: str, quantity_kg: str, lots: z.array(str) })),
+  supersedes_id: int.nullable(), superseded_by_id: int.nullable(), reason: nstr, issued_by: int.nullable(), created_at: timestampOut,
+});
+export const dispatchBody = z.object({ vehicle: optionalText(40), driver: optionalText(60) }).strict();
+export const dispatchResult = z.object({
+  order: orderRecord, delivery: deliveryRecord,
+  lines: z.array(deliveryLineRecord.omit({ shortfall_kg: true })), certificate: certificateRecord,
+});
+export const receiveBody = z.object({
+  received_by: z.string().trim().min(1).max(60),
+  lines: z.array(z.object({ delivery_line_id: id, received_kg: decimal({ scale: 2, integerDigits: 10, min: 0 }) }).strict()).min(1).max(200),
+}).strict();
+export const supersedeBody = z.object({ reason: z.string().trim().min(1).max(500), contact: optionalText(200), commitment: optionalText(500) }).strict();

@@ -75,9 +75,12 @@ export async function lockBalance(tx: DbOrTx, lotId: number, warehouseId: number
   return { quantity: row?.quantity_kg ?? '0', allocated: row?.allocated_kg ?? '0' };
 }
 
-export async function takeStock(tx: DbOrTx, lotId: number, warehouseId: number, kg: string): Promise<void> {
+export async function takeStock(tx: DbOrTx, lotId: number, warehouseId: number, kg: string, promised = false): Promise<void> {
+  // A dispatch takes promised kilograms: both counts go down in one update (allocated <= quantity holds).
   await tx.execute(sql`
-    UPDATE stock SET quantity_kg = quantity_kg - ${kg}::numeric, updated_at = now() WHERE lot_id = ${lotId} AND warehouse_id = ${warehouseId}`);
+    UPDATE stock SET quantity_kg = quantity_kg - ${kg}::numeric,
+      allocated_kg = allocated_kg - ${promised ? sql`${kg}::numeric` : sql`0`}, updated_at = now()
+    WHERE lot_id = ${lotId} AND warehouse_id = ${warehouseId}`);
   // A balance that reaches zero leaves the table: `stock` lists what is there.
   await tx.execute(sql`DELETE FROM stock WHERE lot_id = ${lotId} AND warehouse_id = ${warehouseId} AND quantity_kg = 0`);
   await tx.execute(sql`UPDATE warehouses SET stock_kg = stock_kg - ${kg}::numeric WHERE id = ${warehouseId}`);

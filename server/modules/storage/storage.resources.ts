@@ -113,6 +113,7 @@ export const movementResource: ResourceDef = {
       from_warehouse_id: eq(stockMovements.from_warehouse_id),
       to_warehouse_id: eq(stockMovements.to_warehouse_id),
       processing_run_id: eq(stockMovements.processing_run_id),
+      delivery_id: eq(stockMovements.delivery_id),
       reverses_id: eq(stockMovements.reverses_id),
       moved_at: range(stockMovements.moved_at, timestampValue),
     },

@@ -78,6 +78,7 @@ export const movementSchemas = {
   record: z.object({
     id: int, union_id: int, village_id: int, kind: z.enum(movementKinds), lot_id: int, from_warehouse_id: int.nullable(),
     to_warehouse_id: int.nullable(), quantity_kg: decimalOut, counted_kg: decimalOut.nullable(), processing_run_id: int.nullable(),
+    delivery_id: int.nullable(),
     reverses_id: int.nullable(), reason: nstr, moved_at: timestampOut, recorded_by: int.nullable(),
   }),
 };

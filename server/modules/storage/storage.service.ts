@@ -15,7 +15,7 @@ import type { MovementCreate } from './storage.schemas';
 // a processing run, later a delivery), so no module copies them.
 
 export interface Movement {
-  kind: 'receive' | 'transfer' | 'issue' | 'output' | 'loss' | 'adjust' | 'reversal';
+  kind: 'receive' | 'transfer' | 'issue' | 'output' | 'loss' | 'adjust' | 'reversal' | 'dispatch';
   lot_id: number;
   from_warehouse_id?: number | null;
   to_warehouse_id?: number | null;
@@ -23,6 +23,8 @@ export interface Movement {
   quantity_kg?: string;
   counted_kg?: string;
   processing_run_id?: number | null;
+  /** A dispatch: the delivery it leaves with; it takes kilograms promised to that order. */
+  delivery_id?: number | null;
   reverses_id?: number | null;
   reason?: string | null;
   moved_at?: Date | null;
@@ -36,9 +38,8 @@ const bad = (field: string, code: FieldErrorCode, message: string, params?: Reco
   validationError(fieldErrors({ [field]: fieldError(code, message, params) }), `${field} ${message}`);
 
 /** Rooms a scoped writer may use: their village's. */
-function reachable(ctx: WriteContext, room: Room | undefined, policies: Policies): boolean {
+function reachable(ctx: WriteContext, room: Room | undefined, scope: string): boolean {
   if (!room) return false;
-  const scope = policies.require(ctx.user, movementResource.name, 'create');
   return scope === 'union' || room.village_id === ctx.user.village_id;
 }
 
@@ -47,13 +48,16 @@ function reachable(ctx: WriteContext, room: Room | undefined, policies: Policies
  * writes nothing. `roomField` names the request field a room error belongs to when the
  * caller's body calls it something else (a harvest's `warehouse_id`).
  */
-export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Policies, input: Movement, roomField?: string): Promise<Row> {
-  policies.require(ctx.user, movementResource.name, 'create');
+export async function recordMovement(
+  tx: Tx, ctx: WriteContext, policies: Policies, input: Movement, roomField?: string,
+  /** A dispatch moves stock on the strength of the order's `dispatch` verb (checked by its caller), at that verb's scope. */
+  grantedBy?: { verbScope: string },
+): Promise<Row> {
+  const scope = grantedBy?.verbScope ?? policies.require(ctx.user, movementResource.name, 'create');
   let m = { ...input };
   let reversing: Awaited<ReturnType<typeof movementToReverse>>;
   if (m.kind === 'reversal') {
     reversing = await movementToReverse(tx, ctx.user.union_id, m.reverses_id as number);
-    const scope = policies.require(ctx.user, movementResource.name, 'create');
     if (!reversing || (scope !== 'union' && reversing.village_id !== ctx.user.village_id)) {
       throw bad('reverses_id', 'not_found_reference', 'does not exist or is outside your village');
     }
@@ -68,7 +72,7 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
     m = { ...m, lot_id: reversing.lot_id, from_warehouse_id: reversing.to_warehouse_id, to_warehouse_id: reversing.from_warehouse_id, quantity_kg: reversing.quantity_kg };
   }
   const undoesReceipt = reversing?.kind === 'receive';
-  const lot = await lotForMove(tx, ctx.user.union_id, m.lot_id, m.kind === 'receive' || undoesReceipt ? 'update' : m.kind === 'issue' ? 'share' : null);
+  const lot = await lotForMove(tx, ctx.user.union_id, m.lot_id, m.kind === 'receive' || undoesReceipt ? 'update' : m.kind === 'issue' || m.kind === 'dispatch' ? 'share' : null);
   if (!lot) throw bad('lot_id', 'not_found_reference', 'does not exist');
   if (m.moved_at) {
     if (m.moved_at.getTime() > Date.now() + 5 * 60_000) throw bad('moved_at', 'in_future', 'must not be in the future');
@@ -82,8 +86,8 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
   const to = m.to_warehouse_id != null ? rooms.get(m.to_warehouse_id) : undefined;
   const fromField = roomField ?? (m.kind === 'adjust' ? 'warehouse_id' : 'from_warehouse_id');
   const toField = roomField ?? (m.kind === 'adjust' ? 'warehouse_id' : 'to_warehouse_id');
-  if (m.from_warehouse_id != null && !reachable(ctx, from, policies)) throw bad(fromField, 'not_found_reference', 'does not exist or is outside your village');
-  if (m.to_warehouse_id != null && !reachable(ctx, to, policies)) throw bad(toField, 'not_found_reference', 'does not exist or is outside your village');
+  if (m.from_warehouse_id != null && !reachable(ctx, from, scope)) throw bad(fromField, 'not_found_reference', 'does not exist or is outside your village');
+  if (m.to_warehouse_id != null && !reachable(ctx, to, scope)) throw bad(toField, 'not_found_reference', 'does not exist or is outside your village');
   if ((to ?? (m.kind === 'adjust' ? from : undefined))?.kind === 'processing_hall') {
     const room = (to ?? from)!;
     throw bad(toField, 'not_storage', `${room.name} is a processing hall: produce is not stored there`);
@@ -92,7 +96,7 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
   if (to && to.temperature_zone === 'chilled' && lot.chill_sensitive) {
     throw bad(toField, 'chill_sensitive', `${to.name} is a 0–2 °C room and this crop is damaged by chilling`);
   }
-  if (m.kind === 'issue' && lot.residue_status === 'fail') {
+  if ((m.kind === 'issue' || m.kind === 'dispatch') && lot.residue_status === 'fail') {
     const message = `Lot ${lot.code} failed its latest residue test (${lot.latest_tested_on}); it cannot leave storage`;
     throw new AppError(409, 'RESIDUE_TEST_FAILED', message, fieldErrors({
       lot_id: fieldError('residue_test_failed', message, { test_id: lot.latest_test_id ?? 0, tested_on: lot.latest_tested_on ?? '' }),
@@ -133,7 +137,8 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
     }
   }
   if (out) {
-    const available = (balances.get(out.id) ?? 0) - (promised.get(out.id) ?? 0);
+    // A dispatch takes the kilograms promised to its order; every other movement only the rest.
+    const available = m.kind === 'dispatch' ? Math.min(balances.get(out.id) ?? 0, promised.get(out.id) ?? 0) : (balances.get(out.id) ?? 0) - (promised.get(out.id) ?? 0);
     if (qty > available) {
       throw new AppError(409, 'INSUFFICIENT_STOCK', `Lot ${lot.code} has ${kgOf(available)} kg in ${out.name}`, fieldErrors({
         quantity_kg: fieldError('insufficient_stock', `is more than the ${kgOf(available)} kg of the lot in ${out.name}`, { available: kgOf(available) }),
@@ -154,9 +159,10 @@ export async function recordMovement(tx: Tx, ctx: WriteContext, policies: Polici
     union_id: ctx.user.union_id, village_id: (out ?? into)!.village_id, kind: m.kind, lot_id: lot.id,
     from_warehouse_id: m.from_warehouse_id ?? null, to_warehouse_id: m.to_warehouse_id ?? null, quantity_kg: kg,
     counted_kg: m.kind === 'adjust' ? kgOf(cents(m.counted_kg)) : null, processing_run_id: m.processing_run_id ?? null,
+    delivery_id: m.delivery_id ?? null,
     reverses_id: m.reverses_id ?? null, reason: m.reason ?? null, moved_at: m.moved_at ?? undefined, recorded_by: ctx.user.id,
   });
-  if (out) await takeStock(tx, lot.id, out.id, kg);
+  if (out) await takeStock(tx, lot.id, out.id, kg, m.kind === 'dispatch');
   if (into) await putStock(tx, lot as LotForMove, into, kg);
   if (m.kind === 'receive') await addReceived(tx, lot.id, kg);
   if (undoesReceipt) await addReceived(tx, lot.id, `-${kg}`);
@@ -176,7 +182,8 @@ export function movementFromBody(body: MovementCreate): Movement {
   switch (body.kind) {
     case 'issue':
     case 'output':
-      throw bad('kind', 'not_one_of', 'issue and output are recorded by processing runs', { values: 'receive, transfer, loss, adjust, reversal' });
+    case 'dispatch':
+      throw bad('kind', 'not_one_of', 'issue and output are recorded by processing runs, dispatch by an order\'s dispatch', { values: 'receive, transfer, loss, adjust, reversal' });
     case 'receive':
       need('lot_id'); need('to_warehouse_id'); need('quantity_kg'); forbid('from_warehouse_id'); forbid('warehouse_id'); forbid('counted_kg'); forbid('reverses_id');
       break;

@@ -4,7 +4,7 @@ import type { RunWithFlows } from './trace.service';
 // A lot's history as a GS1 EPCIS 2.0 JSON-LD document (validated in the tests against GS1's
 // schema, test/fixtures/epcis-2.0-json-schema.json):
 // - harvest: ObjectEvent ADD, bizStep commissioning, the lot's class and kg at its plot;
-// - receipt into a room, transfer, loss: ObjectEvent OBSERVE (receiving, storing, destroying) at the room;
+// - receipt into a room, transfer, loss, dispatch: ObjectEvent OBSERVE (receiving, storing, destroying, shipping) at the room;
 // - processing: TransformationEvent, the kg of each lot in and out.
 // Lots, places and events are named by stable https URIs under the union (GS1 Digital Link
 // style), so a buyer's system can join them with its own.
@@ -70,7 +70,7 @@ export function epcisDocumentOf(f: EpcisFacts): Record<string, unknown> {
     });
   }
 
-  const steps: Record<string, string> = { receive: 'receiving', transfer: 'storing', loss: 'destroying' };
+  const steps: Record<string, string> = { receive: 'receiving', transfer: 'storing', loss: 'destroying', dispatch: 'shipping' };
   for (const m of f.movements) {
     const bizStep = steps[m.kind];
     if (!bizStep) continue; // issue and output are the transformations'; counts and reversals are corrections

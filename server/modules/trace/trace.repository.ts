@@ -244,3 +244,33 @@ export async function recallSeed(
   if (!row) return undefined;
   return { village_id: Number(row.village_id), lot_ids: (row.lot_ids as unknown[]).map(Number) };
 }
+
+export interface DeliveryRow {
+  id: number;
+  lot_id: number;
+  lot_code: string;
+  buyer_id: number;
+  buyer_name: string;
+  quantity_kg: string;
+  received_kg: string | null;
+  status: string;
+  dispatched_at: string;
+  delivered_at: string | null;
+  certificate_number: string | null;
+}
+
+/** The deliveries that carried these lots: buyer, kg, and the certificate in force. */
+export async function deliveriesOfLots(db: DbOrTx, lotIds: number[]): Promise<DeliveryRow[]> {
+  if (!lotIds.length) return [];
+  const res = await db.execute(sql`
+    SELECT d.id, dl.lot_id, l.code AS lot_code, d.buyer_id, b.name AS buyer_name, sum(dl.dispatched_kg)::text AS quantity_kg,
+           sum(dl.received_kg)::text AS received_kg, d.status::text AS status,
+           to_char(d.dispatched_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS dispatched_at,
+           to_char(d.delivered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS delivered_at,
+           (SELECT c.number FROM certificates c WHERE c.delivery_id = d.id AND c.superseded_by_id IS NULL ORDER BY c.id DESC LIMIT 1) AS certificate_number
+    FROM delivery_lines dl JOIN deliveries d ON d.id = dl.delivery_id JOIN buyers b ON b.id = d.buyer_id JOIN harvest_lots l ON l.id = dl.lot_id
+    WHERE dl.lot_id = ANY(${sql.param(lotIds)}::int[])
+    GROUP BY d.id, dl.lot_id, l.code, d.buyer_id, b.name
+    ORDER BY d.dispatched_at, d.id, dl.lot_id`);
+  return res.rows as unknown as DeliveryRow[];
+}

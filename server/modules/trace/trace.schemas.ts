@@ -76,6 +76,12 @@ const run = z.object({
 
 const relative = traceLot.extend({ depth: int });
 
+/** A delivery that carried a lot: to whom, how much, under which certificate. */
+const deliveryOut = z.object({
+  id: int, lot_id: int, lot_code: str, buyer_id: int, buyer_name: str, quantity_kg: decimalOut, received_kg: decimalOut.nullable(),
+  status: str, dispatched_at: str, delivered_at: str.nullable(), certificate_number: str.nullable(),
+});
+
 export const traceResponse = traceLot.extend({
   backward: z.object({
     lots: z.array(relative).describe('every lot it came from, through processing, recursively'),
@@ -87,7 +93,7 @@ export const traceResponse = traceLot.extend({
     movements: z.array(movement).describe('its own movements in the stock ledger: rooms, kinds, kg, times'),
     lots: z.array(relative).describe('every lot made from it, through processing, recursively'),
     links: z.array(link),
-    deliveries: z.array(z.object({ id: int })).describe('always empty for now: deliveries come with the sales part'),
+    deliveries: z.array(deliveryOut).describe('the deliveries that carried it or any lot made from it'),
   }),
   processing_runs: z.array(run).describe('every run on the chain'),
 });
@@ -107,10 +113,10 @@ export const recallResponse = z.object({
   lots: z.array(traceLot.extend({
     depth: int.describe('processing generations from the starting lots (0 = one of them)'),
     stock: z.array(z.object({ warehouse_id: int, warehouse_code: str, warehouse_name: str, quantity_kg: decimalOut })),
-    deliveries: z.array(z.object({ id: int })),
+    deliveries: z.array(deliveryOut),
   })),
-  deliveries: z.array(z.object({ id: int })).describe('always empty for now: deliveries come with the sales part'),
-  buyers: z.array(z.object({ id: int })).describe('always empty for now: buyers come with the sales part'),
+  deliveries: z.array(deliveryOut).describe('every delivery that carried an affected lot'),
+  buyers: z.array(z.object({ id: int, name: str, quantity_kg: decimalOut })).describe('every buyer those deliveries went to, with the kg'),
 });
 export type RecallResponse = z.infer<typeof recallResponse>;
 

@@ -5,8 +5,8 @@ import type { ModuleDeps } from '../../lib/module';
 import type { AuthUser } from '../../lib/policy';
 import { epcisDocumentOf, isoAt8, type EpcisFacts } from './trace.epcis';
 import {
-  applicationsOf, findLot, findLotsByCode, linksFrom, lotsByIds, movementsOf, originsOf, recallSeed, residueTestsOf, runMovementsOf, runsByIds, stockOf,
-  type LinkRow, type LotRow, type MovementRow, type RunRow,
+  applicationsOf, deliveriesOfLots, findLot, findLotsByCode, linksFrom, lotsByIds, movementsOf, originsOf, recallSeed, residueTestsOf, runMovementsOf,
+  runsByIds, stockOf, type DeliveryRow, type LinkRow, type LotRow, type MovementRow, type RunRow,
 } from './trace.repository';
 import type { PublicTrace, RecallQuery, RecallResponse, TraceResponse } from './trace.schemas';
 
@@ -61,6 +61,10 @@ function depths(links: LinkRow[], direction: 'up' | 'down', exclude: Set<number>
 
 export type RunWithFlows = RunRow & { inputs: { lot_id: number; lot_code: string; quantity_kg: string }[]; outputs: { lot_id: number; lot_code: string; quantity_kg: string }[]; movements: (MovementRow & { lot_code: string })[] };
 
+const presentDelivery = (d: DeliveryRow) => ({
+  ...d, id: Number(d.id), lot_id: Number(d.lot_id), buyer_id: Number(d.buyer_id),
+});
+
 export function traceService(deps: ModuleDeps) {
   const { db, policies } = deps;
 
@@ -100,7 +104,7 @@ export function traceService(deps: ModuleDeps) {
       originsOf(db, harvestIds),
       residueTestsOf(db, backwardIds),
       movementsOf(db, [self]),
-      movementsOf(db, backwardIds, ['receive', 'transfer', 'loss']),
+      movementsOf(db, backwardIds, ['receive', 'transfer', 'loss', 'dispatch']),
     ]);
     const applications = await applicationsOf(db, uniq(origins.map((o) => Number(o.planting_id))));
     const runIds = uniq([
@@ -148,6 +152,7 @@ export function traceService(deps: ModuleDeps) {
         })),
       };
     });
+    const carried = (await deliveriesOfLots(db, uniq([c.self, ...c.downDepth.keys()]))).map(presentDelivery);
     return {
       ...presentLot(lot),
       backward: {
@@ -162,7 +167,7 @@ export function traceService(deps: ModuleDeps) {
         movements: c.ownMoves.map(presentMovement),
         lots: relatives(c.downDepth),
         links: c.down.map(link),
-        deliveries: [],
+        deliveries: carried,
       },
       processing_runs: c.runs.map((r) => ({
         id: Number(r.id), kind: r.kind, run_on: r.run_on, input_kg: r.input_kg, output_kg: r.output_kg, loss_kg: r.loss_kg,
@@ -203,13 +208,20 @@ export function traceService(deps: ModuleDeps) {
   async function recall(user: AuthUser, q: RecallQuery): Promise<RecallResponse> {
     const { lots, depth } = await affected(user, q);
     const stock = await stockOf(db, lots.map((l) => Number(l.id)));
+    const carried = (await deliveriesOfLots(db, lots.map((l) => Number(l.id)))).map(presentDelivery);
+    const buyers = new Map<number, { id: number; name: string; cents: number }>();
+    for (const d of carried) {
+      const b = buyers.get(d.buyer_id) ?? { id: d.buyer_id, name: d.buyer_name, cents: 0 };
+      b.cents += cents(d.quantity_kg);
+      buyers.set(d.buyer_id, b);
+    }
     const rows = lots.map((l) => ({
       ...presentLot(l),
       depth: depth.get(Number(l.id)) ?? 0,
       stock: stock.filter((s) => Number(s.lot_id) === Number(l.id)).map((s) => ({
         warehouse_id: Number(s.warehouse_id), warehouse_code: s.warehouse_code, warehouse_name: s.warehouse_name, quantity_kg: s.quantity_kg,
       })),
-      deliveries: [],
+      deliveries: carried.filter((d) => d.lot_id === Number(l.id)),
     })).sort((a, b) => a.depth - b.depth || a.id - b.id);
     return {
       from: q.from,
@@ -217,8 +229,8 @@ export function traceService(deps: ModuleDeps) {
       total_kg: kgOf(lots.reduce((a, l) => a + cents(l.quantity_kg), 0)),
       stock_kg: kgOf(stock.reduce((a, s) => a + cents(s.quantity_kg), 0)),
       lots: rows,
-      deliveries: [],
-      buyers: [],
+      deliveries: carried,
+      buyers: [...buyers.values()].map((b) => ({ id: b.id, name: b.name, quantity_kg: kgOf(b.cents) })),
     };
   }
 
@@ -228,7 +240,7 @@ export function traceService(deps: ModuleDeps) {
     const ids = lots.map((l) => Number(l.id));
     const byId = new Map(lots.map((l) => [Number(l.id), l]));
     const harvestIds = ids.filter((id) => byId.get(id)!.source === 'harvest');
-    const [origins, moves] = await Promise.all([originsOf(db, harvestIds), movementsOf(db, ids, ['receive', 'transfer', 'issue', 'output', 'loss'])]);
+    const [origins, moves] = await Promise.all([originsOf(db, harvestIds), movementsOf(db, ids, ['receive', 'transfer', 'issue', 'output', 'loss', 'dispatch'])]);
     const plotOf = new Map(origins.map((o) => [Number(o.lot_id), o.plot_code]));
     const roomName = (code: string | null, name: string | null) => (code ? `${code} ${name}` : '');
     const out: RecallEvent[] = [];
@@ -244,7 +256,7 @@ export function traceService(deps: ModuleDeps) {
       });
     }
     const kindOf: Record<string, RecallEvent['event']> = {
-      receive: 'receiving', transfer: 'transfer', issue: 'transformation_input', output: 'transformation_output', loss: 'loss',
+      receive: 'receiving', transfer: 'transfer', issue: 'transformation_input', output: 'transformation_output', loss: 'loss', dispatch: 'shipping',
     };
     for (const m of moves) {
       const at = isoAt8(Number(m.moved_ms));
@@ -295,7 +307,7 @@ export function traceService(deps: ModuleDeps) {
 }
 
 export interface RecallEvent {
-  event: 'harvest' | 'receiving' | 'transfer' | 'transformation_input' | 'transformation_output' | 'loss';
+  event: 'harvest' | 'receiving' | 'transfer' | 'transformation_input' | 'transformation_output' | 'loss' | 'shipping';
   lot: LotRow;
   quantity_kg: string;
   place: string;
