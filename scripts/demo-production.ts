@@ -94,7 +94,6 @@ export async function seedProduction(tx: Tx, refs: SeedRefs, rnd: Rnd) {
       const crop = cropRows[(i * 5 + v.id) % cropRows.length];
       const planted = addDays(T, -rnd.int(55, 95));
       const planned = i === 8;
-      const finished = i === 7;
       const harvestFrom = addDays(planted, 40);
       plantingValues.push({
         union_id: refs.unionId, village_id: v.id, plot_id: plot.id, household_id: plot.household_id, crop_id: crop.id,

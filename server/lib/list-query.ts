@@ -3,7 +3,7 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
 import { fieldError, fieldErrors, fromZodIssue, validationError, type FieldError } from './errors';
-import { hasLoneSurrogate, id } from './zod-fields';
+import { hasLoneSurrogate, id, isoDate } from './zod-fields';
 
 /** An id in a filter arrives as a number or a numeric string; the same bounds as every id. */
 const idValue = z.coerce.number().pipe(id);
@@ -24,6 +24,12 @@ export const EXACT_COUNT_CAP = 10_000;
  * eq: equality (or IN for an array); range: also `<field>_gte`/`_lte`; contains: array holds;
  * lte/gte: the filter is itself a bound (`expiring_within_days` -> `expires_on <= today + n`).
  */
+/** Filter builders the modules' resources share: an id (or any value) by equality, a range on a date (or any value). */
+export const filterId = z.coerce.number().int().positive().max(2_147_483_647);
+export const filterBool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+export const eqFilter = (column: AnyPgColumn, value: z.ZodType = filterId): FilterSpec => ({ column, value });
+export const rangeFilter = (column: AnyPgColumn, value: z.ZodType = isoDate): FilterSpec => ({ column, value, kind: 'range' });
+
 export type FilterKind = 'eq' | 'range' | 'contains' | 'lte' | 'gte';
 export interface FilterSpec {
   column: AnyPgColumn;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { buyers, cooperatives, households, people, plots, unions, users, villages } from '../../../db/schema/index';
-import type { FilterSpec } from '../../lib/list-query';
+import { eqFilter as eq, filterBool as bool, rangeFilter as range } from '../../lib/list-query';
 import { roles } from '../../lib/policy';
 import type { ResourceDef } from '../../lib/resource';
 import { isoDate, plainString, readOnlyBase } from '../../lib/zod-fields';
@@ -25,12 +25,8 @@ export const orgConstraintFields = {
   villages_union_name_key: 'name',
 };
 
-const idRef = z.coerce.number().int().positive().max(2_147_483_647);
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const dateVal = isoDate;
 const num = z.coerce.number();
-const eq = (column: FilterSpec['column'], value: z.ZodType = idRef): FilterSpec => ({ column, value });
-const range = (column: FilterSpec['column'], value: z.ZodType): FilterSpec => ({ column, value, kind: 'range' });
 const str = (max = 60) => plainString().max(max);
 
 export const unionResource: ResourceDef = {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { crops, harvestLots, inputApplications, plantings, residueTests, workRecords } from '../../../db/schema/index';
 import { addDays, expiryOf, today } from '../../lib/dates';
 import { fieldError, fieldErrors, validationError } from '../../lib/errors';
-import type { FilterSpec } from '../../lib/list-query';
+import { eqFilter as eq, filterBool as bool, rangeFilter as range } from '../../lib/list-query';
 import type { ResourceDef, Row } from '../../lib/resource';
-import { isoDate, plainString, readOnlyBase } from '../../lib/zod-fields';
+import { plainString, readOnlyBase } from '../../lib/zod-fields';
 import { personInScope } from './production.repository';
 import {
   applicationSchemas, cropCategories, cropSchemas, inputKinds, lotGrades, lotSchemas, lotSources, plantingSchemas, plantingStatuses,
@@ -33,10 +33,6 @@ export const productionConstraintFields = {
   work_records_wage_nonneg: 'wage',
 };
 
-const idRef = z.coerce.number().int().positive().max(2_147_483_647);
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const eq = (column: FilterSpec['column'], value: z.ZodType = idRef): FilterSpec => ({ column, value });
-const range = (column: FilterSpec['column'], value: z.ZodType = isoDate): FilterSpec => ({ column, value, kind: 'range' });
 
 /** Food-safety records are kept as written: the 405 says how to correct one. */
 const keptAsWritten = (what: string) => `${what} are kept as written and never edited or deleted`;

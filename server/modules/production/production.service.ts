@@ -3,7 +3,7 @@ import { harvestLots } from '../../../db/schema/index';
 import { announceWrite, auditInsertedCte } from '../../lib/audit';
 import { auditChange, changesOf, presented, translated, unchanged, type CrudDeps } from '../../lib/crud.service';
 import { findRow, getRow, insertRow, updateRow } from '../../lib/crud.repository';
-import { addDays, today } from '../../lib/dates';
+import { today } from '../../lib/dates';
 import { AppError, conflict, fieldError, fieldErrors, notFound, validationError } from '../../lib/errors';
 import { assertWithinScope, scopeCondition, scopeTerms, type Row, type WriteContext } from '../../lib/resource';
 import { recordMovement } from '../storage/storage.service';

@@ -4,10 +4,12 @@ import { certificates, deliveries, deliveryLines, orders } from '../../../db/sch
 import { mapRow } from '../../lib/crud.repository';
 import { auditChange, presented, translated, type CrudDeps } from '../../lib/crud.service';
 import { today } from '../../lib/dates';
-import { AppError, fieldError, fieldErrors, notFound, validationError } from '../../lib/errors';
+import { fieldError, fieldErrors, notFound, validationError } from '../../lib/errors';
 import type { Row, WriteContext } from '../../lib/resource';
-import { cents, kgOf, recordMovement } from '../storage/storage.service';
+import { cents, kgOf } from '../../lib/decimal';
+import { recordMovement } from '../storage/storage.service';
 import { lockOrder } from './sales.repository';
+import { invalidState } from './sales.service';
 import { certificateResource, deliveryResource, orderResource } from './sales.resources';
 
 // Deliveries: an allocated order leaves storage through the ledger (a `dispatch` movement per
@@ -17,11 +19,6 @@ import { certificateResource, deliveryResource, orderResource } from './sales.re
 
 /** The producer's commitment printed on every certificate (承诺达标合格证). */
 export const COMMITMENT = '我承诺对生产销售的食用农产品：不使用禁用农药兽药、停用兽药和非法添加物，常规农药兽药残留不超标，对承诺的真实性负责。';
-
-const invalidState = (what: string, status: string, action: string) =>
-  new AppError(409, 'INVALID_STATE', `A ${what} that is ${status} cannot be ${action}`, fieldErrors({
-    status: fieldError('violates_rule', `is ${status}`, { status }),
-  }));
 
 export function deliveriesService(deps: CrudDeps) {
   const { db, policies } = deps;

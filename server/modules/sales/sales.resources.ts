@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { allocations, certificates, deliveries, deliveryLines, listings, orderLines, orders, payments } from '../../../db/schema/index';
-import type { FilterSpec } from '../../lib/list-query';
+import { eqFilter as eq, filterBool as bool, rangeFilter as range } from '../../lib/list-query';
 import type { ResourceDef, Row } from '../../lib/resource';
-import { isoDate, readOnlyBase } from '../../lib/zod-fields';
+import { readOnlyBase } from '../../lib/zod-fields';
 import { lotGrades } from '../production/production.schemas';
 import {
   allocationRecord, certificateRecord, deliveryLineRecord, deliveryRecord, deliveryStatuses, listingSchemas, orderLineRecord, orderRecord, orderStatuses,
@@ -20,10 +20,6 @@ export const salesConstraintFields = {
   stock_allocated_within: 'quantity_kg',
 };
 
-const idRef = z.coerce.number().int().positive().max(2_147_483_647);
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const eq = (column: FilterSpec['column'], value: z.ZodType = idRef): FilterSpec => ({ column, value });
-const range = (column: FilterSpec['column'], value: z.ZodType = isoDate): FilterSpec => ({ column, value, kind: 'range' });
 
 export const listingResource: ResourceDef = {
   name: 'listings',

@@ -5,7 +5,7 @@ import { auditChange, presented, translated, type CrudDeps } from '../../lib/cru
 import { today } from '../../lib/dates';
 import { AppError, fieldError, fieldErrors, forbidden, notFound, validationError } from '../../lib/errors';
 import type { Row, WriteContext } from '../../lib/resource';
-import { cents, kgOf } from '../storage/storage.service';
+import { cents, kgOf } from '../../lib/decimal';
 import { candidatesFor, linesOf, lockOrder, releaseAllocations, takeFree, type Candidate } from './sales.repository';
 import { orderResource, paymentResource } from './sales.resources';
 import type { OrderCreate } from './sales.schemas';
@@ -14,10 +14,13 @@ import type { OrderCreate } from './sales.schemas';
 // statuses only by verbs, and its allocation promises kilograms of stock first expiry first,
 // never more than is free. Each write is one transaction, audited.
 
-const invalidState = (status: string, action: string) =>
-  new AppError(409, 'INVALID_STATE', `An order that is ${status} cannot be ${action}`, fieldErrors({
+/** 409 INVALID_STATE: the record's status does not allow the action (nothing is written). */
+export const invalidState = (what: string, status: string, action: string) =>
+  new AppError(409, 'INVALID_STATE', `A ${what} that is ${status} cannot be ${action}`, fieldErrors({
     status: fieldError('violates_rule', `is ${status}`, { status }),
   }));
+
+const PAST: Record<string, string> = { confirm: 'confirmed', allocate: 'allocated', cancel: 'cancelled' };
 
 /** From which statuses each verb may run. */
 const FROM: Record<string, readonly string[]> = {
@@ -77,7 +80,7 @@ export function salesService(deps: CrudDeps) {
     const order = await lockOrder(t, ctx.user.union_id, id, scope === 'buyer' ? ctx.user.buyer_id : null);
     if (!order) throw notFound(orderResource.name);
     const allowed = scope === 'buyer' && verb === 'cancel' ? ['submitted'] : FROM[verb];
-    if (!allowed.includes(String(order.status))) throw invalidState(String(order.status), `${verb}ed`.replace('eed', 'ed'));
+    if (!allowed.includes(String(order.status))) throw invalidState('order', String(order.status), PAST[verb]);
     return order;
   }
 
@@ -161,7 +164,7 @@ export function salesService(deps: CrudDeps) {
     return tx(async (t) => {
       const order = await lockOrder(t, ctx.user.union_id, body.order_id, null);
       if (!order) throw validationError(fieldErrors({ order_id: fieldError('not_found_reference', 'does not exist') }));
-      if (order.status === 'cancelled') throw invalidState('cancelled', 'paid');
+      if (order.status === 'cancelled') throw invalidState('order', 'cancelled', 'paid');
       const balance = cents(order.total_amount as string) - cents(order.paid_amount as string);
       if (cents(body.amount) > balance) {
         throw validationError(fieldErrors({ amount: fieldError('too_big', `must be at most the balance, ${kgOf(balance)}`, { maximum: kgOf(balance) }) }));

@@ -8,7 +8,8 @@ import { recordProcessedLots, reserveLotCodes } from '../production/production.s
 import { insertParents, insertRun, lockRooms, shareLots } from './storage.repository';
 import { processingResource } from './storage.resources';
 import type { ProcessingCreate } from './storage.schemas';
-import { cents, kgOf, recordMovement } from './storage.service';
+import { cents, kgOf } from '../../lib/decimal';
+import { recordMovement } from './storage.service';
 
 // A processing run (grading, washing, packing) is one transaction of ledger movements:
 // inputs issued out of their rooms, new lots made and put into rooms, the loss recorded,

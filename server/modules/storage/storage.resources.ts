@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { cooperatives, processingRuns, stock, stockMovements, temperatureReadings, warehouses } from '../../../db/schema/index';
 import { addDays, expiryOf, today } from '../../lib/dates';
 import { fieldError, fieldErrors, validationError } from '../../lib/errors';
-import type { FilterSpec } from '../../lib/list-query';
+import { eqFilter as eq, filterBool as bool, rangeFilter as range } from '../../lib/list-query';
 import type { ResourceDef, Row } from '../../lib/resource';
-import { isoDate, readOnlyBase, timestampValue } from '../../lib/zod-fields';
+import { readOnlyBase, timestampValue } from '../../lib/zod-fields';
 import { lotGrades, temperatureZones } from '../production/production.schemas';
 import {
   movementKinds, movementSchemas, processingCreate, processingKinds, processingRecord, readingSchemas, readingSources, stockRecord,
@@ -24,10 +24,6 @@ export const storageConstraintFields = {
   stock_movements_reverses_key: 'reverses_id',
 };
 
-const idRef = z.coerce.number().int().positive().max(2_147_483_647);
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const eq = (column: FilterSpec['column'], value: z.ZodType = idRef): FilterSpec => ({ column, value });
-const range = (column: FilterSpec['column'], value: z.ZodType = isoDate): FilterSpec => ({ column, value, kind: 'range' });
 const asWritten = (what: string, how: string) => `${what} are kept as written and never edited or deleted: ${how}`;
 
 export const warehouseResource: ResourceDef = {

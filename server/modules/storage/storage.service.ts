@@ -3,6 +3,7 @@ import { auditChange, presented, translated, type CrudDeps } from '../../lib/cru
 import { AppError, conflict, fieldError, fieldErrors, validationError, type FieldErrorCode } from '../../lib/errors';
 import type { Policies } from '../../lib/policy';
 import type { Row, WriteContext } from '../../lib/resource';
+import { cents, kgOf } from '../../lib/decimal';
 import { today } from '../../lib/dates';
 import {
   addReceived, insertMovement, lockBalance, lockRooms, lotForMove, movementToReverse, putStock, takeStock, type LotForMove, type Room,
@@ -30,9 +31,6 @@ export interface Movement {
   moved_at?: Date | null;
 }
 
-/** Hundredths of a kilogram, so that comparisons are exact. */
-export const cents = (v: string | number | null | undefined) => Math.round(Number(v ?? 0) * 100);
-export const kgOf = (c: number) => (c / 100).toFixed(2);
 
 const bad = (field: string, code: FieldErrorCode, message: string, params?: Record<string, string | number>) =>
   validationError(fieldErrors({ [field]: fieldError(code, message, params) }), `${field} ${message}`);

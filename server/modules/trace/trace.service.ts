@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { daysBetween } from '../../lib/dates';
+import { cents, kgOf } from '../../lib/decimal';
 import { notFound } from '../../lib/errors';
 import type { ModuleDeps } from '../../lib/module';
 import type { AuthUser } from '../../lib/policy';
@@ -15,8 +16,6 @@ import type { PublicTrace, RecallQuery, RecallResponse, TraceResponse } from './
 
 const RESOURCE = 'trace';
 
-const cents = (kg: string) => Math.round(Number(kg) * 100);
-const kgOf = (c: number) => (c / 100).toFixed(2);
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 
 export const presentLot = (l: LotRow) => ({
