@@ -178,4 +178,65 @@ describe.skipIf(!available)('selling', () => {
       await signed.close();
     }
   }, TEST_MS);
+  it('sales dispatches the demo allocated order and opens its certificate; the buyer records receipt', async () => {
+    const orders = await ui.db.db.execute<{ id: number; buyer_id: number }>(sql`
+      SELECT id, buyer_id FROM orders WHERE status = 'allocated' AND coalesce(reference, '') NOT LIKE 'E2E-%' ORDER BY id LIMIT 1`);
+    expect(orders.rows.length).toBe(1);
+    const order = orders.rows[0];
+    const users = await ui.db.db.execute<{ username: string }>(sql`SELECT username FROM users WHERE buyer_id = ${order.buyer_id} ORDER BY id LIMIT 1`);
+    const buyerName = users.rows[0].username;
+
+    let deliveryId = 0;
+    const sales = await signedInPage(ui, 'sales');
+    try {
+      const { page } = sales;
+      await page.goto(`${ui.base}/#/orders/${order.id}/show`);
+      await page.getByTestId('order-dispatch').first().click();
+      await page.getByLabel('车辆').fill('辽A12345');
+      await page.getByLabel('司机').fill('王师傅');
+      await page.getByRole('button', { name: '确认' }).click();
+      await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/deliveries\/\d+\/show$/);
+      deliveryId = Number(/#\/deliveries\/(\d+)\/show/.exec(page.url())![1]);
+      await page.getByTestId('delivery-lines').locator('tbody tr').first().waitFor();
+      const cert = await ui.db.db.execute<{ number: string }>(sql`SELECT number FROM certificates WHERE delivery_id = ${deliveryId}`);
+      const number = cert.rows[0].number;
+      await page.getByTestId('delivery-certificates').getByRole('link', { name: number }).click();
+      await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/certificates\/\d+\/show$/);
+      await expect.poll(() => page.locator('main').innerText()).toContain(number);
+      await page.getByTestId('certificate-qr').waitFor();
+      await page.getByTestId('certificate-print').waitFor();
+      await page.getByTestId('certificate-supersede').waitFor();
+      expect(await page.locator('main').innerText()).not.toMatch(UNTRANSLATED);
+      await shoot(page, 'certificate');
+      for (const resource of ['deliveries', 'certificates']) {
+        await page.goto(`${ui.base}/#/${resource}`);
+        await page.locator('main table tbody tr').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        expect(await page.locator('main').innerText(), resource).not.toMatch(UNTRANSLATED);
+        await page.getByRole('button', { name: '导出' }).waitFor();
+      }
+      noProblems(sales);
+    } finally {
+      await sales.close();
+    }
+
+    const buyer = await signedInPage(ui, buyerName);
+    try {
+      const { page } = buyer;
+      const menu = page.locator('.RaSidebar-fixed, .RaMenu-open, [class*="RaMenu"]').first();
+      await menu.getByText('我的发货').waitFor();
+      await page.goto(`${ui.base}/#/deliveries/${deliveryId}/show`);
+      await page.getByTestId('receive-form').waitFor();
+      await page.getByLabel('收货人').fill('李四');
+      await page.getByTestId('delivery-receive').click();
+      await expect.poll(async () => {
+        const r = await ui.db.db.execute<{ status: string }>(sql`SELECT status::text FROM deliveries WHERE id = ${deliveryId}`);
+        return r.rows[0].status;
+      }).toBe('delivered');
+      await expect.poll(() => page.getByTestId('receive-form').count()).toBe(0);
+      noProblems(buyer);
+    } finally {
+      await buyer.close();
+    }
+  }, TEST_MS);
 });

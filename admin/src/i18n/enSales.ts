@@ -40,6 +40,16 @@ export const enSalesApp: typeof zhSalesApp = {
     add_payment: 'Record a payment',
     balance: 'Balance',
   },
+  delivery: {
+    dispatch: 'Dispatch', dispatched: 'Dispatched', deliveries: 'Deliveries', lines: 'Delivery lines', certificates: 'Certificates',
+    receive: 'Receive', received: 'Received', received_kg_of: 'Line %{line} received (kg)',
+  },
+  certificate: {
+    print: 'Print', supersede: 'Correct (void and reissue)', reason: 'Reason for correction', reason_needed: 'Give a reason', superseded: 'Void',
+    superseded_done: 'Voided and reissued', lot_code: 'Lot', method: 'Method', result: 'Result', tested_on: 'Tested on', crop: 'Product',
+    grade: 'Grade', quantity_kg: 'Quantity (kg)', lots: 'Lots', qr: 'Trace QR code', state: 'State', links: 'Related', delivery: 'Delivery #%{id}',
+    supersedes: 'Original certificate', superseded_by: 'Corrected certificate',
+  },
   trace: {
     title: 'Trace',
     search: 'Lot code',
@@ -90,7 +100,7 @@ export const enSalesApp: typeof zhSalesApp = {
     none: 'No lot affected',
     no_stock: 'Not in store',
   },
-  menu: { trace: 'Trace', recall: 'Recall', my_orders: 'My orders' },
+  menu: { trace: 'Trace', recall: 'Recall', my_orders: 'My orders', my_deliveries: 'My deliveries' },
 };
 
 export const enSalesChoices: typeof zhSalesChoices = {
@@ -142,6 +152,28 @@ export const enSalesResources: typeof zhSalesResources = {
     fields: {
       id: 'ID', union_id: 'Union', order_id: 'Order', buyer_id: 'Buyer', amount: 'Amount (yuan)', paid_on: 'Paid on', method: 'Method',
       reference: 'Reference', recorded_by: 'Recorded by', created_at: 'Recorded at', q: 'Search references',
+    },
+  },
+  deliveries: {
+    name: 'Delivery |||| Deliveries',
+    fields: {
+      id: 'ID', union_id: 'Union', order_id: 'Order', buyer_id: 'Buyer', status: 'Status', vehicle: 'Vehicle', driver: 'Driver',
+      dispatched_at: 'Dispatched at', delivered_at: 'Delivered at', received_by: 'Received by', dispatched_by: 'Dispatched by',
+    },
+  },
+  'delivery-lines': {
+    name: 'Delivery line |||| Delivery lines',
+    fields: {
+      id: 'ID', union_id: 'Union', delivery_id: 'Delivery', buyer_id: 'Buyer', order_line_id: 'Order line', lot_id: 'Lot', warehouse_id: 'Room',
+      crop_id: 'Crop', grade: 'Grade', dispatched_kg: 'Dispatched (kg)', received_kg: 'Received (kg)', shortfall_kg: 'Shortfall (kg)',
+    },
+  },
+  certificates: {
+    name: 'Certificate |||| Certificates',
+    fields: {
+      id: 'ID', union_id: 'Union', delivery_id: 'Delivery', buyer_id: 'Buyer', number: 'Certificate number', issued_on: 'Issued on', product: 'Product',
+      quantity_kg: 'Quantity (kg)', producer: 'Producer', origin: 'Origin', contact: 'Contact', commitment: 'Commitment', test_results: 'Test results',
+      lines: 'Lines', supersedes_id: 'Corrects', superseded_by_id: 'Void', reason: 'Reason for correction', issued_by: 'Issued by', created_at: 'Created at',
     },
   },
 };

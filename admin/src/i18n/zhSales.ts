@@ -38,6 +38,16 @@ export const zhSalesApp = {
     add_payment: '登记收款',
     balance: '未收',
   },
+  delivery: {
+    dispatch: '发货', dispatched: '已发货', deliveries: '发货记录', lines: '发货明细', certificates: '合格证',
+    receive: '收货', received: '已收货', received_kg_of: '第%{line}行实收（kg）',
+  },
+  certificate: {
+    print: '打印', supersede: '更正（作废重开）', reason: '更正原因', reason_needed: '请填写更正原因', superseded: '已作废',
+    superseded_done: '已作废并重开', lot_code: '批次', method: '检测方法', result: '结果', tested_on: '检测日期', crop: '品名',
+    grade: '等级', quantity_kg: '数量（kg）', lots: '批次', qr: '追溯二维码', state: '状态', links: '关联', delivery: '发货 #%{id}',
+    supersedes: '原合格证', superseded_by: '更正后的合格证',
+  },
   trace: {
     title: '追溯',
     search: '输入批次号',
@@ -88,7 +98,7 @@ export const zhSalesApp = {
     none: '没有受影响的批次',
     no_stock: '已不在库',
   },
-  menu: { trace: '追溯', recall: '召回', my_orders: '我的订单' },
+  menu: { trace: '追溯', recall: '召回', my_orders: '我的订单', my_deliveries: '我的发货' },
 };
 
 export const zhSalesChoices = {
@@ -140,6 +150,28 @@ export const zhSalesResources = {
     fields: {
       id: 'ID', union_id: '联合社', order_id: '订单', buyer_id: '采购方', amount: '金额（元）', paid_on: '付款日期', method: '方式',
       reference: '流水号', recorded_by: '记录人', created_at: '记录时间', q: '搜索流水号',
+    },
+  },
+  deliveries: {
+    name: '发货 |||| 发货',
+    fields: {
+      id: 'ID', union_id: '联合社', order_id: '订单', buyer_id: '采购方', status: '状态', vehicle: '车辆', driver: '司机',
+      dispatched_at: '发货时间', delivered_at: '送达时间', received_by: '收货人', dispatched_by: '发货人',
+    },
+  },
+  'delivery-lines': {
+    name: '发货明细 |||| 发货明细',
+    fields: {
+      id: 'ID', union_id: '联合社', delivery_id: '发货', buyer_id: '采购方', order_line_id: '订单行', lot_id: '批次', warehouse_id: '冷库',
+      crop_id: '作物', grade: '等级', dispatched_kg: '发货（kg）', received_kg: '实收（kg）', shortfall_kg: '短少（kg）',
+    },
+  },
+  certificates: {
+    name: '合格证 |||| 合格证',
+    fields: {
+      id: 'ID', union_id: '联合社', delivery_id: '发货', buyer_id: '采购方', number: '合格证编号', issued_on: '开具日期', product: '食用农产品名称',
+      quantity_kg: '数量（kg）', producer: '生产者', origin: '产地', contact: '联系方式', commitment: '承诺声明', test_results: '检测结果',
+      lines: '明细', supersedes_id: '更正自', superseded_by_id: '已作废', reason: '更正原因', issued_by: '开具人', created_at: '创建时间',
     },
   },
 };

@@ -1,5 +1,6 @@
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import BoltIcon from '@mui/icons-material/Bolt';
+import LocalShippingIcon from '@mui/icons-material/LocalShipping';
 import ReceiptIcon from '@mui/icons-material/ReceiptLong';
 import ReportIcon from '@mui/icons-material/Report';
 import { Fragment } from 'react';
@@ -38,7 +39,9 @@ export const AppMenu = () => {
         <Fragment key={name}>
           {name === 'orders' && isBuyer ? (
             <Menu.Item to="/orders" primaryText={translate('app.menu.my_orders')} leftIcon={<ReceiptIcon />} />
-          ) : (
+          ) : name === 'deliveries' && isBuyer ? (
+            <Menu.Item to="/deliveries" primaryText={translate('app.menu.my_deliveries')} leftIcon={<LocalShippingIcon />} />
+          ) : name === 'delivery-lines' ? null : (
             <Menu.ResourceItem name={name} />
           )}
           {name === 'harvest-lots' && quick && (

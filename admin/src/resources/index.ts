@@ -1,4 +1,7 @@
 import { allocations } from './allocations';
+import { certificates } from './certificates';
+import { deliveries } from './deliveries';
+import { deliveryLines } from './delivery-lines';
 import { auditLog } from './audit-log';
 import { listings } from './listings';
 import { orders } from './orders';
@@ -49,6 +52,9 @@ export const resources: ResourceConfig[] = [
   orders,
   payments,
   allocations,
+  deliveries,
+  deliveryLines,
+  certificates,
   buyers,
   users,
   unions,

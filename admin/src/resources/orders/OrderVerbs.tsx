@@ -1,9 +1,10 @@
 import CancelIcon from '@mui/icons-material/Cancel';
 import CheckIcon from '@mui/icons-material/Check';
 import InventoryIcon from '@mui/icons-material/Inventory';
-import { Box, Dialog, DialogActions, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import LocalShippingIcon from '@mui/icons-material/LocalShipping';
+import { Box, TextField as MuiTextField, Dialog, DialogActions, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
-import { Button, Confirm, Link, useDataProvider, useNotify, usePermissions, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { Button, Confirm, Link, useDataProvider, useNotify, usePermissions, useRecordContext, useRedirect, useRefresh, useTranslate } from 'react-admin';
 import { readSession } from '../../auth/session';
 import { formatKg, toNumber } from '../../common/weights';
 import type { AppDataProvider } from '../../dataProvider';
@@ -86,6 +87,11 @@ export const OrderVerbs = (_: { label?: string }) => {
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
   const [result, setResult] = useState<AllocateResult | null>(null);
+  const [dispatching, setDispatching] = useState(false);
+  const [vehicle, setVehicle] = useState('');
+  const [driver, setDriver] = useState('');
+  const redirect = useRedirect();
+  const translate = useTranslate();
   if (!record) return null;
   const status = String(record.status);
   const isBuyer = readSession()?.user.buyer_id != null;
@@ -93,7 +99,25 @@ export const OrderVerbs = (_: { label?: string }) => {
   const showConfirm = may('confirm') && status === 'submitted';
   const showAllocate = may('allocate') && (status === 'confirmed' || status === 'allocated');
   const showCancel = may('cancel') && (isBuyer ? status === 'submitted' : ['submitted', 'confirmed', 'allocated'].includes(status));
-  if (!showConfirm && !showAllocate && !showCancel) return null;
+  const showDispatch = may('dispatch') && status === 'allocated';
+  if (!showConfirm && !showAllocate && !showCancel && !showDispatch) return null;
+
+  const dispatch = async () => {
+    setBusy(true);
+    try {
+      const answer = await dataProvider.runVerb<{ delivery: { id: number } }>('orders', record.id, 'dispatch', {
+        ...(vehicle.trim() ? { vehicle: vehicle.trim() } : {}),
+        ...(driver.trim() ? { driver: driver.trim() } : {}),
+      });
+      notify('app.delivery.dispatched', { type: 'success' });
+      setDispatching(false);
+      redirect('show', 'deliveries', answer.delivery.id);
+    } catch (e) {
+      notify(e instanceof Error ? e.message : String(e), { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const run = async (verb: string) => {
     setBusy(true);
@@ -122,6 +146,24 @@ export const OrderVerbs = (_: { label?: string }) => {
           <InventoryIcon />
         </Button>
       )}
+      {showDispatch && (
+        <Button label="app.delivery.dispatch" onClick={() => setDispatching(true)} disabled={busy} data-testid="order-dispatch">
+          <LocalShippingIcon />
+        </Button>
+      )}
+      <Confirm
+        isOpen={dispatching}
+        loading={busy}
+        title="app.delivery.dispatch"
+        content={
+          <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1, pt: 1 }}>
+            <MuiTextField size="small" label={translate('resources.deliveries.fields.vehicle')} value={vehicle} onChange={(e) => setVehicle(e.target.value)} />
+            <MuiTextField size="small" label={translate('resources.deliveries.fields.driver')} value={driver} onChange={(e) => setDriver(e.target.value)} />
+          </Box>
+        }
+        onConfirm={() => void dispatch()}
+        onClose={() => setDispatching(false)}
+      />
       {showCancel && (
         <Button label="app.sales.cancel" onClick={() => setAsking(true)} disabled={busy} color="error" data-testid="order-cancel">
           <CancelIcon />

@@ -31,6 +31,7 @@ import { canDo, canRead, type Permissions } from '../../types';
 import type { ResourceConfig } from '../types';
 import { OrderCreate } from './OrderCreate';
 import { OrderVerbs } from './OrderVerbs';
+import { OrderDeliveries } from '../deliveries';
 
 const STATUS_COLOURS: Record<string, 'default' | 'info' | 'primary' | 'success' | 'warning' | 'error'> = {
   submitted: 'info', confirmed: 'primary', allocated: 'warning', dispatched: 'primary', delivered: 'success', paid: 'success', cancelled: 'default',
@@ -196,6 +197,8 @@ const OrderShow = () => {
         <Lines />
         {canRead(permissions, 'allocations') && <Section title="app.sales.allocations" />}
         {canRead(permissions, 'allocations') && <Allocations />}
+        {canRead(permissions, 'deliveries') && <Section title="app.delivery.deliveries" />}
+        {canRead(permissions, 'deliveries') && <OrderDeliveries />}
         {canRead(permissions, 'payments') && <Section title="app.sales.payments" />}
         {canRead(permissions, 'payments') && <Payments />}
       </SimpleShowLayout>
